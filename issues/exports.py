@@ -1,0 +1,19 @@
+"""Streaming many issues in their JSON form, a chunk at a time, for exports."""
+
+from django.utils.text import slugify
+
+from issues.serialization import issue_to_dict
+
+CHUNK_SIZE = 500
+
+
+def iter_issue_dicts(queryset, chunk_size=CHUNK_SIZE):
+    """(issue, JSON form) pairs with the related rows prefetched a chunk at a time."""
+    queryset = queryset.prefetch_related("milestones", "checklist_items", "updates")
+    for issue in queryset.iterator(chunk_size=chunk_size):
+        yield issue, issue_to_dict(issue)
+
+
+def document_filename(issue):
+    """``<id>-<slug>.md``, the name of an issue's downloaded Markdown document."""
+    return f"{issue.pk}-{slugify(issue.name)[:60] or 'issue'}.md"

@@ -1,0 +1,50 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from issues import markdown
+from issues.exports import document_filename, iter_issue_dicts
+from issues.management.commands._io import BadInput
+from issues.models import Issue
+
+
+class Command(BaseCommand):
+    help = "Export issues as JSON (to stdout) or as one Markdown document per issue (to a folder)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("ids", nargs="*", type=int, metavar="ID")
+        parser.add_argument("--format", choices=["json", "md"], default="json")
+        parser.add_argument("--output", metavar="DIR", help="folder for the .md documents")
+
+    def handle(self, *args, **options):
+        issues = Issue.objects.order_by("id")
+        if options["ids"]:
+            issues = issues.filter(pk__in=options["ids"])
+            missing = set(options["ids"]) - set(issues.values_list("pk", flat=True))
+            if missing:
+                raise BadInput(f"no issue with id {', '.join(map(str, sorted(missing)))}")
+
+        if options["format"] == "json":
+            if options["output"]:
+                raise BadInput("--output is for --format md; JSON goes to stdout")
+            self.stdout.write("[", ending="")
+            for index, (_, data) in enumerate(iter_issue_dicts(issues)):
+                separator = ",\n" if index else "\n"
+                self.stdout.write(
+                    separator + json.dumps(data, ensure_ascii=False, indent=2), ending=""
+                )
+            self.stdout.write("\n]")
+            return
+
+        if not options["output"]:
+            raise BadInput("--format md needs --output DIR")
+        folder = Path(options["output"])
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise BadInput(f"{folder}: cannot create: {e.strerror}") from None
+        for issue, data in iter_issue_dicts(issues):
+            path = folder / document_filename(issue)
+            path.write_text(markdown.render_document(data), encoding="utf-8")
+            self.stdout.write(str(path))

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from issues.management.commands._io import BadInput, read_issue_file
+from issues.serialization import create_issue, validate
+
+
+class Command(BaseCommand):
+    help = "Import issues from JSON files, all or nothing; prints the id of each issue created."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE.json")
+
+    def handle(self, *args, **options):
+        batches, problems = [], []
+        for path in options["files"]:
+            issues = read_issue_file(path)
+            for index, data in enumerate(issues):
+                where = f"{path}[{index}]" if len(issues) > 1 else path
+                problems += [f"{where}: {problem}" for problem in validate(data)]
+            batches.append(issues)
+        if problems:
+            for problem in problems:
+                self.stderr.write(problem)
+            raise BadInput(f"nothing imported: {len(problems)} problem(s) above")
+
+        with transaction.atomic():
+            created = [create_issue(data) for issues in batches for data in issues]
+        for issue in created:
+            self.stdout.write(str(issue.pk))

@@ -1,0 +1,180 @@
+"""The ML Engineering Issue, section by section, plus what tracking it needs."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from issues import markdown
+
+
+class Issue(models.Model):
+    # Type of Issue
+    MODEL_PERFORMANCE = "model_performance"
+    DATA_PIPELINE = "data_pipeline"
+    DATA_QUALITY = "data_quality"
+    TRAINING = "training"
+    DEPLOYMENT = "deployment"
+    MONITORING = "monitoring"
+    INFRASTRUCTURE = "infrastructure"
+    OTHER = "other"
+    TYPE_CHOICES = list(markdown.TYPE_LABELS.items())
+
+    # Environment
+    DEVELOPMENT = "development"
+    STAGING = "staging"
+    PRODUCTION = "production"
+    ENVIRONMENT_CHOICES = [
+        (DEVELOPMENT, "development"),
+        (STAGING, "staging"),
+        (PRODUCTION, "production"),
+    ]
+
+    # Priority, as the template writes it
+    P0, P1, P2, P3 = "p0", "p1", "p2", "p3"
+    PRIORITY_CHOICES = [(P0, "!p0"), (P1, "!p1"), (P2, "!p2"), (P3, "!p3")]
+
+    # Status: a draft is a guided form in progress; the rest is the issue's life.
+    DRAFT = "draft"
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    STATUS_CHOICES = [
+        (DRAFT, "Draft"),
+        (OPEN, "Open"),
+        (IN_PROGRESS, "In progress"),
+        (RESOLVED, "Resolved"),
+        (CLOSED, "Closed"),
+    ]
+
+    # Issue Overview
+    name = models.CharField("Issue Name", max_length=200)
+    type = models.CharField("Type of Issue", max_length=32, choices=TYPE_CHOICES)
+    related_project = models.CharField("Related Model/Project", max_length=200, blank=True)
+
+    # Specific Details
+    description = models.TextField("Issue Description", blank=True)
+    expected_behavior = models.TextField("Expected Behavior", blank=True)
+    proposed_solution = models.TextField("Proposed Solution", blank=True)
+    frameworks = models.JSONField("ML Framework/Libraries", default=list, blank=True)
+    data_involved = models.TextField("Data Involved", blank=True)
+    environment = models.CharField(
+        "Environment", max_length=16, choices=ENVIRONMENT_CHOICES, blank=True
+    )
+
+    # Impact Assessment and Priority (blank only while a draft has not reached that step)
+    business_impact = models.TextField("Business Impact", blank=True)
+    users_affected = models.TextField("Users/Systems Affected", blank=True)
+    priority = models.CharField("Priority", max_length=2, choices=PRIORITY_CHOICES, blank=True)
+
+    # Communication and Timeline
+    reported_date = models.DateField("Reported Date", default=datetime.date.today)
+    target_date = models.DateField("Target Resolution Date", null=True, blank=True)
+    assignees = models.JSONField("Assignees", default=list, blank=True)
+
+    # Tracking
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=OPEN)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every save of the issue's fields, so that a stale form can be refused.
+    version = models.PositiveIntegerField(default=1)
+
+    # Where it was filed on GitHub
+    github_number = models.PositiveIntegerField(null=True, blank=True)
+    github_url = models.URLField(blank=True)
+    github_filed_at = models.DateTimeField(null=True, blank=True)
+    # Set while a filing request is in flight: the database, not memory, says "once".
+    github_filing_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_date__isnull=True) | Q(target_date__gte=F("reported_date")),
+                name="target_date_not_before_reported_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=["p0", "p1", "p2", "p3"]) | Q(status="draft", priority=""),
+                name="priority_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "open", "in_progress", "resolved", "closed"]),
+                name="status_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.name}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("issue-detail", args=[self.pk])
+
+
+class Milestone(models.Model):
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="milestones")
+    position = models.PositiveIntegerField()
+    title = models.CharField("Milestone", max_length=200)
+    date = models.DateField("Date")
+
+    class Meta:
+        ordering = ["issue", "position"]
+
+    def __str__(self):
+        return f"{self.title}: {self.date}"
+
+
+class ChecklistItem(models.Model):
+    # Which of the template's three checklists the item belongs to
+    TODO = "todo"
+    READY = "ready"
+    DONE = "done"
+    LIST_CHOICES = [
+        (TODO, "To-Do List"),
+        (READY, "Definition of Ready"),
+        (DONE, "Definition of Done"),
+    ]
+    TEMPLATE_ITEMS = {
+        TODO: markdown.TODO_ITEMS,
+        READY: markdown.READY_ITEMS,
+        DONE: markdown.DONE_ITEMS,
+    }
+
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="checklist_items")
+    checklist = models.CharField(max_length=8, choices=LIST_CHOICES)
+    position = models.PositiveIntegerField()
+    text = models.CharField(max_length=300)
+    done = models.BooleanField(default=False)
+    # Template items cannot be renamed or removed; a user's own items can.
+    from_template = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["issue", "checklist", "position"]
+
+    def __str__(self):
+        return f"[{'x' if self.done else ' '}] {self.text}"
+
+
+class Update(models.Model):
+    """One dated entry of the Updates log."""
+
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="updates")
+    date = models.DateField("Date", default=datetime.date.today)
+    text = models.TextField("Update")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Oldest first, as the template lists them.
+        ordering = ["issue", "date", "id"]
+
+    def __str__(self):
+        return f"{self.date}: {self.text[:50]}"

@@ -1,0 +1,251 @@
+"""The one place that converts between the Issue model and its JSON form.
+
+The JSON form is ``issues/schema/issue.schema.json``. The Markdown renderer, the importer,
+the exporters and the GitHub client all take this form.
+"""
+
+import datetime
+import json
+from pathlib import Path
+
+import jsonschema
+from django.db import transaction
+
+from issues.markdown import normalize
+from issues.models import ChecklistItem, Issue, Milestone, Update
+
+SCHEMA = json.loads((Path(__file__).parent / "schema" / "issue.schema.json").read_text())
+_validator = jsonschema.Draft202012Validator(
+    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
+
+CHECKLIST_KEYS = {
+    "todo": ChecklistItem.TODO,
+    "definition_of_ready": ChecklistItem.READY,
+    "definition_of_done": ChecklistItem.DONE,
+}
+TEXT_KEYS = (
+    "name",
+    "related_project",
+    "description",
+    "expected_behavior",
+    "proposed_solution",
+    "data_involved",
+    "business_impact",
+    "users_affected",
+)
+
+
+def _path(error):
+    parts = []
+    for part in error.absolute_path:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
+        else:
+            parts.append(str(part))
+    return ".".join(parts)
+
+
+def _message(error):
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return ".".join(filter(None, [_path(error), missing])), "is required"
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return _path(error) or "(issue)", f"unknown field {', '.join(map(repr, unknown))}"
+    if error.validator == "enum":
+        allowed = ", ".join(repr(v) for v in error.validator_value)
+        return _path(error), f"{error.instance!r} is not one of {allowed}"
+    if error.validator == "pattern" and "\\n" in error.validator_value:
+        what = "a comma or a line break" if "," in error.validator_value else "a line break"
+        return _path(error), f"must not contain {what}"
+    if error.validator == "pattern":
+        return _path(error), f"{error.instance!r} is not a valid GitHub login"
+    if error.validator == "format":
+        return _path(
+            error
+        ), f"{error.instance!r} is not a valid {error.validator_value} (YYYY-MM-DD)"
+    if error.validator in ("maxLength", "minLength"):
+        if error.validator == "minLength":
+            return _path(error), "must not be empty"
+        return _path(error), f"must be at most {error.validator_value} characters"
+    return _path(error) or "(issue)", error.message
+
+
+def validate(data):
+    """Every problem with one issue in JSON form, as ``"field: message"`` strings."""
+    if not isinstance(data, dict):
+        return [f"(issue): expected an object, got {type(data).__name__}"]
+    problems = []
+    for error in sorted(
+        _validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+    ):
+        field, message = _message(error)
+        problems.append(f"{field}: {message}")
+    if problems:
+        return problems
+    if not normalize(data["name"]):
+        problems.append("name: must not be blank")
+    if not normalize(data["description"]):
+        problems.append("description: must not be blank")
+    reported = data.get("reported_date")
+    target = data.get("target_date")
+    if reported and target and target < reported:
+        problems.append("target_date: must not be before reported_date")
+    return problems
+
+
+def with_defaults(data):
+    """The JSON form with every optional field filled in as the importer stores it."""
+    full = {
+        "related_project": "",
+        "expected_behavior": "",
+        "proposed_solution": "",
+        "frameworks": [],
+        "data_involved": "",
+        "environment": "",
+        "business_impact": "",
+        "users_affected": "",
+        "reported_date": datetime.date.today().isoformat(),
+        "target_date": None,
+        "milestones": [],
+        "updates": [],
+        "assignees": [],
+        "status": Issue.OPEN,
+        **data,
+    }
+    for key, checklist in CHECKLIST_KEYS.items():
+        if key not in full:
+            full[key] = [
+                {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[checklist]
+            ]
+    for key in TEXT_KEYS:
+        full[key] = normalize(full[key])
+    return full
+
+
+def issue_to_dict(issue):
+    """The JSON form of a saved issue, in the schema's field order.
+
+    Reads ``milestones``, ``checklist_items`` and ``updates`` through their related
+    managers, so callers that convert many issues should ``prefetch_related`` them.
+    """
+    items = {checklist: [] for checklist in CHECKLIST_KEYS.values()}
+    for item in issue.checklist_items.all():
+        items[item.checklist].append({"text": item.text, "done": item.done})
+    data = {
+        "name": issue.name,
+        "type": issue.type,
+        "related_project": issue.related_project,
+        "description": issue.description,
+        "expected_behavior": issue.expected_behavior,
+        "proposed_solution": issue.proposed_solution,
+        "frameworks": list(issue.frameworks),
+        "data_involved": issue.data_involved,
+        "environment": issue.environment,
+        "todo": items[ChecklistItem.TODO],
+        "business_impact": issue.business_impact,
+        "users_affected": issue.users_affected,
+        "priority": issue.priority,
+        "reported_date": _iso(issue.reported_date),
+        "target_date": _iso(issue.target_date),
+        "milestones": [{"title": m.title, "date": _iso(m.date)} for m in issue.milestones.all()],
+        "definition_of_ready": items[ChecklistItem.READY],
+        "definition_of_done": items[ChecklistItem.DONE],
+        "updates": [{"date": _iso(u.date), "text": u.text} for u in issue.updates.all()],
+        "assignees": list(issue.assignees),
+        "status": issue.status,
+    }
+    for key, checklist in CHECKLIST_KEYS.items():
+        if not data[key]:
+            # Never given a checklist: the template's items, unticked (rule 6).
+            data[key] = [
+                {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[checklist]
+            ]
+    if issue.github_number:
+        data["github"] = {"number": issue.github_number, "url": issue.github_url}
+    return data
+
+
+def _iso(value):
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def checklist_rows(issue, key, items):
+    checklist = CHECKLIST_KEYS[key]
+    template = ChecklistItem.TEMPLATE_ITEMS[checklist]
+    return [
+        ChecklistItem(
+            issue=issue,
+            checklist=checklist,
+            position=position,
+            text=normalize(item["text"]),
+            done=item["done"],
+            from_template=position < len(template)
+            and normalize(item["text"]) == template[position],
+        )
+        for position, item in enumerate(items)
+    ]
+
+
+def issue_from_dict(data, reporter=None):
+    """An unsaved Issue and its unsaved child rows, from valid JSON form data."""
+    full = with_defaults(data)
+    github = full.get("github") or {}
+    issue = Issue(
+        name=full["name"],
+        type=full["type"],
+        related_project=full["related_project"],
+        description=full["description"],
+        expected_behavior=full["expected_behavior"],
+        proposed_solution=full["proposed_solution"],
+        frameworks=[normalize(f) for f in full["frameworks"]],
+        data_involved=full["data_involved"],
+        environment=full["environment"],
+        business_impact=full["business_impact"],
+        users_affected=full["users_affected"],
+        priority=full["priority"],
+        reported_date=datetime.date.fromisoformat(full["reported_date"]),
+        target_date=full["target_date"] and datetime.date.fromisoformat(full["target_date"]),
+        assignees=list(full["assignees"]),
+        status=full["status"],
+        reporter=reporter,
+        github_number=github.get("number"),
+        github_url=github.get("url", ""),
+    )
+    milestones = [
+        Milestone(
+            issue=issue,
+            position=position,
+            title=normalize(m["title"]),
+            date=datetime.date.fromisoformat(m["date"]),
+        )
+        for position, m in enumerate(full["milestones"])
+    ]
+    items = [row for key in CHECKLIST_KEYS for row in checklist_rows(issue, key, full[key])]
+    updates = [
+        Update(
+            issue=issue,
+            date=datetime.date.fromisoformat(u["date"]),
+            text=normalize(u["text"]),
+            author=reporter,
+        )
+        for u in full["updates"]
+    ]
+    return issue, milestones, items, updates
+
+
+@transaction.atomic
+def create_issue(data, reporter=None):
+    """Save one valid issue in JSON form with all its rows; returns the Issue."""
+    issue, milestones, items, updates = issue_from_dict(data, reporter)
+    issue.save()
+    for rows in (milestones, items, updates):
+        for row in rows:
+            row.issue = issue
+    Milestone.objects.bulk_create(milestones)
+    ChecklistItem.objects.bulk_create(items)
+    Update.objects.bulk_create(updates)
+    return issue

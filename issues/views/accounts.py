@@ -1,0 +1,43 @@
+"""Sign-up and the health check: the pages an anonymous visitor may reach."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from issues.forms.accounts import SignupForm
+
+
+@login_not_required
+def signup(request):
+    if not settings.DSKIT_ALLOW_SIGNUP:
+        raise Http404("Sign-up is turned off on this server.")
+    if request.user.is_authenticated:
+        return redirect("issue-list")
+
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save(commit=False)
+            # The first account administers the server.
+            first = not get_user_model().objects.exists()
+            user.is_staff = user.is_superuser = first
+            user.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("issue-list")
+
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
