@@ -178,3 +178,24 @@ class Update(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.text[:50]}"
+
+
+class IssueChange(models.Model):
+    """One field change of an issue: who changed what, and when (the issue page's history)."""
+
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    # A key of the JSON form (issues/schema/issue.schema.json), e.g. "target_date" or "todo".
+    field = models.CharField(max_length=32)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+
+    class Meta:
+        # Newest first: the issue page shows the latest changes.
+        ordering = ["issue", "-at", "-id"]
+
+    def __str__(self):
+        return f"{self.field}: {self.old!r} → {self.new!r}"
