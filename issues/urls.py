@@ -1,5 +1,5 @@
 """Each feature module of issues.views owns its own URL patterns."""
 
-from issues.views import browse
+from issues.views import browse, guided
 
-urlpatterns = [*browse.urlpatterns]
+urlpatterns = [*browse.urlpatterns, *guided.urlpatterns]
