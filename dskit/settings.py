@@ -174,6 +174,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 GITHUB_TOKEN = env_str("GITHUB_TOKEN")
 GITHUB_REPOSITORY = env_str("GITHUB_REPOSITORY")
 GITHUB_API_URL = env_str("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+# Seconds to wait for GitHub; after that the outcome of a filing is unknown.
+GITHUB_TIMEOUT = env_int("GITHUB_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,
