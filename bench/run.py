@@ -1,0 +1,378 @@
+"""The benchmark of issue 7: the app's pages at 100,000 issues, side by side with the floor.
+
+    .venv/bin/python bench/run.py [--count 100000] [--duration 5] [--connections 2]
+
+It creates a fresh database (an SQLite file in a temporary folder; with DATABASE_URL=postgres://...
+the dedicated database ``dskit_bench`` on that server, dropped and created again), migrates, loads
+``seed_demo --count N``, creates a user with a logged-in session, starts gunicorn with 2 workers and
+production settings on 127.0.0.1, and measures every page with wrk (the Python client below when wrk
+is missing) for a bounded time each. The floor is the login page as an anonymous visitor: the base
+layout, no database query. Each figure is printed with its ratio to the floor, as a table and as
+JSON (bench/results/). Then it renders all N issues as Markdown documents in a process of its own
+(bench/render_all.py): issues per second and peak memory.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+PYTHON = sys.executable
+PG_BENCH_DATABASE = "dskit_bench"
+
+# Targets of issue 7 (median latency as a multiple of the floor's), at 100,000 issues.
+TARGETS = {
+    "list page 1": 3,
+    "list page 1,000": 5,
+    "filtered list": 3,
+    "search": 5,
+    "issue page": 3,
+    "export.md": 2,
+}
+
+# A user, a session for them, and the facts the URLs need, made inside the app's own settings.
+SETUP_CODE = """
+import json
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from issues.models import Issue
+
+user = get_user_model().objects.create_user("bench", password=None)
+session = SessionStore()
+session["_auth_user_id"] = str(user.pk)
+session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_hash"] = user.get_session_auth_hash()
+session.create()
+listed = Issue.objects.filter(status__in=[Issue.OPEN, Issue.IN_PROGRESS]).count()
+middle = Issue.objects.order_by("pk").values_list("pk", flat=True)[Issue.objects.count() // 2]
+issue = (
+    Issue.objects.filter(pk__gte=middle, milestones__isnull=False, updates__isnull=False)
+    .exclude(status=Issue.DRAFT).order_by("pk").first()
+) or Issue.objects.exclude(status=Issue.DRAFT).order_by("pk").first()
+with connection.cursor() as cursor:
+    cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+print("BENCH " + json.dumps({"session": session.session_key, "listed": listed, "issue": issue.pk}))
+"""
+
+
+def log(message):
+    print(f"== {message}", flush=True)
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        cpu = re.search(r"^Model name:\s*(.+)$", lscpu, re.M).group(1).strip()
+    except (OSError, subprocess.CalledProcessError, AttributeError):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version()}
+
+
+def fresh_database(url, folder):
+    """The DATABASE_URL of a new, empty database for this run (never one that is in use)."""
+    if not url or url.startswith("sqlite"):
+        return f"sqlite:///{folder / 'bench.sqlite3'}", "sqlite"
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit(f"bench: DATABASE_URL must be sqlite:// or postgres://, not {parts.scheme}://")
+    import psycopg
+
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DATABASE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_BENCH_DATABASE}")
+    return parts._replace(path=f"/{PG_BENCH_DATABASE}").geturl(), "postgresql"
+
+
+def production_env(database_url):
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_LOG_LEVEL="WARNING",
+        # Plain HTTP on the loopback: no redirect to HTTPS, cookies not marked Secure.
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+    )
+    return env
+
+
+def manage(env, *args):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        sys.exit(f"bench: manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def bench_line(output):
+    for line in output.splitlines():
+        if line.startswith("BENCH "):
+            return json.loads(line[len("BENCH ") :])
+    raise ValueError(f"no BENCH line in:\n{output}")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env, port, log_path):
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "dskit.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--error-logfile", str(log_path)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"bench: gunicorn exited with {server.returncode}; see {log_path}")
+        try:
+            if get(port, "/healthz")[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit(f"bench: gunicorn did not answer /healthz within 60 s; see {log_path}")
+
+
+def get(port, path, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def wrk_load(port, path, headers, duration, connections):
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
+               "-s", str(BENCH / "wrk_report.lua")]  # fmt: skip
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    figures = bench_line(output)
+    return {
+        "requests": figures["requests"],
+        "median_ms": figures["p50_us"] / 1000,
+        "p95_ms": figures["p95_us"] / 1000,
+        "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+        "errors": figures["errors"] + figures["non_2xx"],
+    }
+
+
+def python_load(port, path, headers, duration, connections):
+    """The fallback load generator: `connections` threads, each on one keep-alive connection."""
+    latencies, errors = [], []
+    deadline = time.perf_counter() + duration
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while (start := time.perf_counter()) < deadline:
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                errors.append(1)
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            latencies.append(time.perf_counter() - start)
+            if response.status >= 400:
+                errors.append(1)
+        conn.close()
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "median_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
+        "rps": len(latencies) / elapsed,
+        "errors": len(errors),
+    }
+
+
+def measure(load, port, name, path, headers, args):
+    status, body = get(port, path, headers)
+    if status != 200:
+        sys.exit(f"bench: GET {path} ({name}) answered {status}, not 200")
+    load(port, path, headers, 1, args.connections)  # warm both workers up
+    figures = load(port, path, headers, args.duration, args.connections)
+    figures = {key: round(value, 2) for key, value in figures.items()}
+    log(f"{name}: median {figures['median_ms']} ms, {figures['rps']} req/s")
+    return {"name": name, "path": path, "bytes": len(body.encode()), **figures}
+
+
+def with_ratios(results):
+    floor = results[0]
+    missed = []
+    for row in results:
+        row["x_floor"] = round(row["median_ms"] / floor["median_ms"], 2)
+        row["x_floor_rps"] = round(floor["rps"] / row["rps"], 2)
+        target = TARGETS.get(row["name"])
+        row["target"] = target
+        row["met"] = None if target is None else row["x_floor"] <= target
+        if row["met"] is False:
+            missed.append(
+                f"{row['name']}: median {row['median_ms']} ms is {row['x_floor']}x the floor's "
+                f"{floor['median_ms']} ms (target {target}x)"
+            )
+    return missed
+
+
+def table(results):
+    lines = [
+        "| Page | URL | median ms | p95 ms | req/s | × floor (median) | × floor (req/s) | target |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in results:
+        target = "" if row["target"] is None else f"≤ {row['target']}× " + (
+            "met" if row["met"] else "**missed**"
+        )
+        lines.append(
+            f"| {row['name']} | `{row['path']}` | {row['median_ms']:.1f} | {row['p95_ms']:.1f} "
+            f"| {row['rps']:.0f} | {row['x_floor']:.2f} | {row['x_floor_rps']:.2f} | {target} |"
+        )
+    return "\n".join(lines)
+
+
+def render_all(env):
+    output = subprocess.run(
+        [PYTHON, str(BENCH / "render_all.py")], cwd=ROOT, env=env, capture_output=True,
+        text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=100_000, help="issues to seed (100000)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per URL (5)")
+    parser.add_argument("--connections", type=int, default=2, help="concurrent connections (2)")
+    parser.add_argument("--python-client", action="store_true", help="do not use wrk")
+    parser.add_argument("--output", type=Path, help="JSON file (bench/results/<db>-<time>.json)")
+    args = parser.parse_args()
+
+    use_wrk = shutil.which("wrk") and not args.python_client
+    load = wrk_load if use_wrk else python_load
+    started = datetime.datetime.now(datetime.UTC)
+    run = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "count": args.count,
+        "machine": machine(),
+        "load": {
+            "tool": "wrk" if use_wrk else "python",
+            "seconds_per_url": args.duration,
+            "connections": args.connections,
+            "server": "gunicorn, 2 sync workers, DJANGO_DEBUG=false",
+        },
+    }
+    if not use_wrk:
+        log("wrk not found: measuring with the Python client (apt-get install wrk for wrk)")
+
+    with tempfile.TemporaryDirectory(prefix="dskit-bench-") as tmp:
+        folder = Path(tmp)
+        database_url, vendor = fresh_database(os.environ.get("DATABASE_URL"), folder)
+        run["database"] = vendor
+        env = production_env(database_url)
+        log(f"fresh {vendor} database; migrate, collectstatic")
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        log(f"seed_demo --count {args.count}")
+        began = time.perf_counter()
+        manage(env, "seed_demo", "--count", str(args.count))
+        run["seed_seconds"] = round(time.perf_counter() - began, 1)
+        facts = bench_line(manage(env, "shell", "-c", SETUP_CODE))
+
+        last_page = max(1, -(-facts["listed"] // 50))
+        deep = min(1000, last_page)
+        pages = [
+            ("floor", "/accounts/login/", False),
+            ("healthz", "/healthz", False),
+            ("list page 1", "/", True),
+            ("list page 1,000", f"/?page={deep}", True),
+            ("filtered list", "/?priority=p1&type=training&sort=target_date", True),
+            ("search", "/?q=memory", True),
+            ("issue page", f"/issues/{facts['issue']}/", True),
+            ("export.md", f"/issues/{facts['issue']}/export.md", True),
+        ]
+        if deep != 1000:
+            log(f"only {last_page} list pages at --count {args.count}: 'page 1,000' is page {deep}")
+
+        port = free_port()
+        server = start_server(env, port, folder / "gunicorn.log")
+        try:
+            cookie = {"Cookie": f"sessionid={facts['session']}"}
+            log(f"gunicorn on 127.0.0.1:{port}; {args.duration} s per URL")
+            run["results"] = [
+                measure(load, port, name, path, cookie if logged_in else {}, args)
+                for name, path, logged_in in pages
+            ]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+        log(f"render all {args.count} issues as Markdown documents")
+        run["render"] = render_all(env)
+
+    run["missed"] = with_ratios(run["results"])
+    render = run["render"]
+    print()
+    print(
+        f"dskit benchmark: {vendor}, {args.count} issues, {run['machine']['cpu']} "
+        f"({run['machine']['cores']} cores), {run['load']['tool']} -c{args.connections} "
+        f"{args.duration} s per URL, seeded in {run['seed_seconds']} s"
+    )
+    print()
+    print(table(run["results"]))
+    print()
+    print(
+        f"Markdown export: {render['issues']} issues in {render['seconds']} s = "
+        f"{render['issues_per_second']} issues/s; peak memory {render['peak_rss_mib']} MiB "
+        f"(after the first 1,000: {render['peak_rss_mib_after_1000']} MiB)"
+    )
+    for line in run["missed"]:
+        print(f"target missed: {line}")
+
+    output = args.output or RESULTS / f"{vendor}-{started:%Y%m%dT%H%M%S}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(run, indent=2) + "\n")
+    print(f"\nwrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+
+
+if __name__ == "__main__":
+    main()
