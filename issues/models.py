@@ -199,3 +199,29 @@ class IssueChange(models.Model):
 
     def __str__(self):
         return f"{self.field}: {self.old!r} → {self.new!r}"
+
+
+class PendingEdit(models.Model):
+    """One person's unfinished pass through the guided form over one issue.
+
+    ``typed`` keeps what was typed on a step that did not validate yet ({step: POST data}),
+    ``completed`` the steps saved valid. For a draft the draft row itself holds the values;
+    for an existing issue nothing is written to it before "Save changes": ``data`` holds
+    the edited fields (JSON form) and ``base_version`` the version the edit started from.
+    """
+
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="pending_edits")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    base_version = models.PositiveIntegerField()
+    typed = models.JSONField(default=dict, blank=True)
+    completed = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "author"], name="one_pending_edit_per_author")
+        ]
+
+    def __str__(self):
+        return f"{self.author} editing {self.issue_id}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from issues.markdown import normalize
 from issues.models import ChecklistItem, Issue, Milestone, Update
@@ -249,3 +250,42 @@ def create_issue(data, reporter=None):
     ChecklistItem.objects.bulk_create(items)
     Update.objects.bulk_create(updates)
     return issue
+
+
+def apply_dict(issue, data):
+    """Write the keys present in ``data`` (valid JSON form, any subset) onto a saved issue.
+
+    Milestones are replaced; a checklist keeps its rows and takes only the ticks, by position.
+    Used by the guided form for every step saved into a draft and for "Save changes".
+    """
+    for key in TEXT_KEYS:
+        if key in data:
+            setattr(issue, key, normalize(data[key]))
+    for key in ("type", "environment", "priority", "status", "assignees"):
+        if key in data:
+            setattr(issue, key, data[key])
+    if "frameworks" in data:
+        issue.frameworks = [normalize(f) for f in data["frameworks"]]
+    if "reported_date" in data:
+        issue.reported_date = datetime.date.fromisoformat(data["reported_date"])
+    if "target_date" in data:
+        target = data["target_date"]
+        issue.target_date = target and datetime.date.fromisoformat(target)
+    issue.save()
+    if "milestones" in data:
+        issue.milestones.all().delete()
+        Milestone.objects.bulk_create(
+            Milestone(
+                issue=issue,
+                position=position,
+                title=normalize(m["title"]),
+                date=datetime.date.fromisoformat(m["date"]),
+            )
+            for position, m in enumerate(data["milestones"])
+        )
+    for key, checklist in CHECKLIST_KEYS.items():
+        if key in data:
+            ticked = [position for position, item in enumerate(data[key]) if item["done"]]
+            ChecklistItem.objects.filter(issue=issue, checklist=checklist).update(
+                done=ExpressionWrapper(Q(position__in=ticked), output_field=BooleanField())
+            )

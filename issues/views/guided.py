@@ -1,32 +1,260 @@
-"""The guided form: write or edit an issue one template section at a time."""
+"""The guided form: write or edit an issue one template section at a time.
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+A new issue becomes a draft (an Issue with status DRAFT) at its first valid "Next"; every
+step then saves into that row. Editing an existing issue keeps the edited values in a
+PendingEdit until "Save changes". Either way, what was typed on a step that does not
+validate yet is kept in the PendingEdit's ``typed``, so that no way out of a step loses it.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
-from issues.models import Issue
+from issues import markdown
+from issues.forms.guided import FIELD_LABELS, FORM_KEYS, STEP_FORMS, TimelineForm
+from issues.history import record_changes
+from issues.models import Issue, PendingEdit
+from issues.serialization import apply_dict, create_issue, issue_to_dict, validate
 
-STEPS = ["overview", "details", "impact", "timeline", "review"]
+STEPS = list(STEP_FORMS)
+STEP_TITLES = {
+    "overview": "Overview",
+    "details": "Details",
+    "impact": "Impact",
+    "timeline": "Timeline",
+    "review": "Review",
+}
+# Buttons that are not data: never stored as typed input.
+BUTTONS = ("csrfmiddlewaretoken", "action", "goto", "remove_milestone")
+
+
+def _issues():
+    return Issue.objects.prefetch_related("milestones", "checklist_items", "updates")
+
+
+def _typed(post):
+    return {key: value for key, value in post.dict().items() if key not in BUTTONS}
+
+
+def _first_incomplete(pending):
+    return next((step for step in STEPS[:-1] if step not in pending.completed), "review")
+
+
+def _start_edit(issue, user):
+    """A fresh PendingEdit: for an existing issue, its current values; for a draft, none."""
+    is_draft = issue.status == Issue.DRAFT
+    data = (
+        {}
+        if is_draft
+        else {key: value for key, value in issue_to_dict(issue).items() if key in FORM_KEYS}
+    )
+    pending, _ = PendingEdit.objects.update_or_create(
+        issue=issue,
+        author=user,
+        defaults={
+            "data": data,
+            "base_version": issue.version,
+            "typed": {},
+            "completed": [] if is_draft else STEPS[:-1],
+        },
+    )
+    return pending
+
+
+def _load(request, pk):
+    """The issue (a draft only for its author), the user's PendingEdit, and the JSON form."""
+    issue = get_object_or_404(_issues(), pk=pk)
+    if issue.status == Issue.DRAFT and issue.reporter_id != request.user.pk:
+        raise Http404("No such draft.")
+    pending = PendingEdit.objects.filter(issue=issue, author=request.user).first()
+    if pending is None:
+        pending = _start_edit(issue, request.user)
+    data = {**issue_to_dict(issue), **pending.data}
+    return issue, pending, data
+
+
+def _save_step(issue, pending, step, values, typed=None):
+    """Keep a valid step: into the draft row, or into the pending edit of an issue.
+
+    ``typed`` is kept too when the step is shown again as typed (a row added or removed).
+    """
+    if issue.status == Issue.DRAFT:
+        apply_dict(issue, values)
+    else:
+        pending.data.update(values)
+    if typed:
+        pending.typed[step] = typed
+    else:
+        pending.typed.pop(step, None)
+    if step not in pending.completed:
+        pending.completed.append(step)
+    pending.save()
+
+
+def _keep_typed(pending, step, typed):
+    """Keep what was typed on a step that does not validate: shown again, never lost."""
+    pending.typed[step] = typed
+    if step in pending.completed:
+        pending.completed.remove(step)
+    pending.save()
+
+
+def _render_step(request, step, form, issue=None):
+    ctx = {
+        "step": step,
+        "step_title": STEP_TITLES[step],
+        "steps": [(name, STEP_TITLES[name]) for name in STEPS],
+        "form": form,
+        "issue": issue,
+        "is_draft": issue is None or issue.status == Issue.DRAFT,
+        "previous": STEPS[STEPS.index(step) - 1] if step != STEPS[0] else None,
+    }
+    if step == "review":
+        ctx["body"] = markdown.render_body(form.issue_data)
+    return render(request, "issues/guided/step.html", ctx)
 
 
 def issue_new(request):
-    return HttpResponse("Issue Overview")
+    """The Overview step of a new issue: nothing is saved until the first valid "Next"."""
+    data = {"definition_of_ready": []}
+    form = STEP_FORMS["overview"](request.POST or None, issue_data=data)
+    if request.method == "POST" and form.is_valid():
+        draft = create_issue(
+            {**form.to_dict(), "description": "", "priority": "", "status": Issue.DRAFT},
+            reporter=request.user,
+        )
+        PendingEdit.objects.create(
+            issue=draft, author=request.user, base_version=draft.version, completed=["overview"]
+        )
+        return redirect("issue-step", draft.pk, "details")
+    return _render_step(request, "overview", form)
 
 
 def issue_step(request, pk, step):
     if step not in STEPS:
         raise Http404("No such step.")
-    get_object_or_404(Issue, pk=pk)
-    return HttpResponse(step)
+    issue, pending, data = _load(request, pk)
+    form_class = STEP_FORMS[step]
+
+    if request.method != "POST":
+        typed = pending.typed.get(step)
+        form = form_class(typed, issue_data=data) if typed else form_class(issue_data=data)
+        return _render_step(request, step, form, issue)
+
+    typed = _typed(request.POST)
+    target = request.POST.get("goto")
+    action = request.POST.get("action", "next")
+    remove = request.POST.get("remove_milestone", "")
+    if action == "add_milestone" or remove.isdigit():
+        rows = TimelineForm.rows_from(typed)
+        if action == "add_milestone":
+            rows.append(("", ""))
+        elif int(remove) < len(rows):
+            rows.pop(int(remove))
+        typed, target = TimelineForm.with_rows(typed, rows or [("", "")]), step
+    elif target not in STEPS:
+        index = STEPS.index(step)
+        target = STEPS[max(index - 1, 0)] if action == "back" else STEPS[min(index + 1, 4)]
+
+    form = form_class(request.POST if step == "review" else typed, issue_data=data)
+    if form.is_valid():
+        _save_step(issue, pending, step, form.to_dict(), typed if target == step else None)
+        data.update(form.to_dict())
+    else:
+        _keep_typed(pending, step, typed)
+        if action == "next":
+            return _render_step(request, step, form, issue)
+
+    if step == "review" and action == "finish":
+        return _finish(request, issue, pending, data)
+    return redirect("issue-step", issue.pk, target)
+
+
+def _finish(request, issue, pending, data):
+    """ "Create issue" or "Save changes": every step valid, then one transaction."""
+    for step in STEPS[:-1]:
+        typed = pending.typed.get(step)
+        form_class = STEP_FORMS[step]
+        form = form_class(typed, issue_data=data) if typed else form_class.bound_to(data)
+        if not form.is_valid():
+            _keep_typed(pending, step, form.data)
+            messages.error(
+                request,
+                f"Step “{STEP_TITLES[step]}” needs your attention before the issue can be saved.",
+            )
+            return redirect("issue-step", issue.pk, step)
+    problems = validate(
+        {key: value for key, value in data.items() if key != "github"} | {"status": Issue.OPEN}
+    )
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("issue-step", issue.pk, "review")
+
+    if issue.status == Issue.DRAFT:
+        with transaction.atomic():
+            apply_dict(issue, {"status": Issue.OPEN})
+            pending.delete()
+        messages.success(request, "Issue created.")
+        return redirect("issue-detail", issue.pk)
+    return _save_changes(request, issue, pending, data)
+
+
+def _save_changes(request, issue, pending, data):
+    """Apply an edit unless the issue changed since the edit started (optimistic locking)."""
+    with transaction.atomic():
+        locked = Issue.objects.filter(pk=issue.pk, version=pending.base_version).update(
+            version=F("version") + 1
+        )
+        if locked:
+            issue = _issues().get(pk=issue.pk)
+            before = issue_to_dict(issue)
+            apply_dict(issue, {key: data[key] for key in FORM_KEYS})
+            record_changes(issue, request.user, before, issue_to_dict(_issues().get(pk=issue.pk)))
+            pending.delete()
+    if locked:
+        messages.success(request, "Changes saved.")
+        return redirect("issue-detail", issue.pk)
+
+    latest = _issues().get(pk=issue.pk)
+    latest_data = issue_to_dict(latest)
+    mine = [key for key in FORM_KEYS if pending.data.get(key) != latest_data.get(key)]
+    _start_edit(latest, request.user)
+    messages.error(
+        request,
+        "Someone else changed this issue while you were editing it, so your changes were not "
+        "saved. The latest values are shown below; your edits were to: "
+        + (", ".join(FIELD_LABELS[key] for key in mine) or "nothing")
+        + ".",
+    )
+    return redirect("issue-step", issue.pk, "review")
 
 
 def issue_edit(request, pk):
-    issue = get_object_or_404(Issue.objects.exclude(status=Issue.DRAFT), pk=pk)
+    """Start editing: a draft resumes where it stopped; an issue starts from its values."""
+    issue = get_object_or_404(_issues(), pk=pk)
+    if issue.status == Issue.DRAFT:
+        pending = _load(request, pk)[1]
+        return redirect("issue-step", issue.pk, _first_incomplete(pending))
+    _start_edit(issue, request.user)
     return redirect("issue-step", issue.pk, STEPS[0])
 
 
 def draft_list(request):
-    return HttpResponse("Drafts")
+    drafts = Issue.objects.filter(status=Issue.DRAFT, reporter=request.user).order_by("-updated_at")
+    pending = {
+        edit.issue_id: edit
+        for edit in PendingEdit.objects.filter(author=request.user, issue__in=drafts)
+    }
+    rows = [
+        (draft, _first_incomplete(pending[draft.pk]) if draft.pk in pending else STEPS[0])
+        for draft in drafts
+    ]
+    ctx = {"rows": [(d, step, STEP_TITLES[step]) for d, step in rows]}
+    return render(request, "issues/guided/drafts.html", ctx)
 
 
 urlpatterns = [

@@ -1,0 +1,394 @@
+"""The guided form's steps: one form per template section, over the issue's JSON form.
+
+Each step form is built from the JSON form of the issue (``issue_data``), validates one
+step, and gives back the keys it collects (``to_dict``). The labels and help texts are the
+template's own words and placeholder hints.
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.utils.html import format_html, format_html_join
+
+from issues import markdown
+from issues.models import Issue
+from issues.serialization import SCHEMA, TEXT_KEYS
+
+GITHUB_BODY_LIMIT = 65_536
+LOGIN_RE = re.compile(SCHEMA["properties"]["assignees"]["items"]["pattern"])
+PRIORITY_HELP = format_html(
+    '<ul class="mb-0">{}</ul>',
+    format_html_join(
+        "", "<li><code>{}</code>: {}</li>", re.findall(r"`(!p\d)`: (.*)", markdown.PRIORITY_LEGEND)
+    ),
+)
+
+
+def _text(label, help_text, required=False, single_line=True, max_length=None):
+    widget = forms.TextInput if single_line else forms.Textarea(attrs={"rows": 4})
+    return forms.CharField(
+        label=label, help_text=help_text, required=required, max_length=max_length, widget=widget
+    )
+
+
+def _date(label, help_text="YYYY-MM-DD", required=False):
+    return forms.DateField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _comma_list(value):
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+class StepForm(forms.Form):
+    """A step of the guided form; subclasses list the JSON form ``keys`` they collect."""
+
+    keys = ()
+
+    def __init__(self, data=None, *, issue_data, **kwargs):
+        self.issue_data = issue_data
+        super().__init__(data, initial=self.initial_from(issue_data), **kwargs)
+
+    def initial_from(self, issue_data):
+        return {key: issue_data.get(key) for key in self.keys}
+
+    def to_dict(self):
+        """The cleaned values as JSON form keys."""
+        return {key: self.cleaned_data[key] for key in self.keys}
+
+    def data_from_initial(self):
+        """POST-like data equal to the initial values: to validate a saved step again."""
+        return {field.html_name: field.value() for field in self}
+
+    @classmethod
+    def bound_to(cls, issue_data):
+        """This step bound to the values saved in ``issue_data``."""
+        return cls(cls(issue_data=issue_data).data_from_initial(), issue_data=issue_data)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if "\n" in name or "\r" in name:
+            raise forms.ValidationError("Issue Name must be a single line.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.check_body_length()
+        return cleaned
+
+    def check_body_length(self):
+        """GitHub refuses bodies over 65,536 characters: say how far over, at the longest text."""
+        data = {**self.issue_data, **self.to_dict()}
+        length = len(markdown.render_body(data))
+        if length <= GITHUB_BODY_LIMIT:
+            return
+        longest = max(TEXT_KEYS, key=lambda key: len(data.get(key) or ""))
+        if longest not in self.fields and self.fields:
+            # Another step holds the longest text; that step reports it.
+            return
+        self.add_error(
+            longest if longest in self.fields else None,
+            f"The issue is {length - GITHUB_BODY_LIMIT:,} characters over GitHub's limit of "
+            f"{GITHUB_BODY_LIMIT:,} characters (its body would be {length:,}). "
+            "Please shorten it.",
+        )
+
+    def error_items(self):
+        """(anchor id, label, message) for the error summary at the top of the step."""
+        items = [(None, "", error) for error in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name != forms.forms.NON_FIELD_ERRORS:
+                field = self[name]
+                items += [(field.auto_id, field.label, error) for error in errors]
+        return items
+
+
+class OverviewForm(StepForm):
+    keys = ("name", "type", "related_project")
+
+    name = _text(
+        "Issue Name",
+        "Provide a concise, descriptive name for the ML engineering issue",
+        required=True,
+        max_length=200,
+    )
+    type = forms.ChoiceField(
+        label="Type of Issue",
+        help_text="e.g., Model Performance, Data Pipeline, Deployment, Monitoring, etc.",
+        choices=[("", "Select one"), *Issue.TYPE_CHOICES],
+    )
+    related_project = _text(
+        "Related Model/Project",
+        "Specify the ML model or project this issue relates to",
+        max_length=200,
+    )
+
+
+class DetailsForm(StepForm):
+    keys = (
+        "description",
+        "expected_behavior",
+        "proposed_solution",
+        "frameworks",
+        "data_involved",
+        "environment",
+    )
+
+    description = _text(
+        "Issue Description",
+        "Provide a detailed description of the issue. Include context, observed behavior, "
+        "and any relevant metrics or logs.",
+        required=True,
+        single_line=False,
+    )
+    expected_behavior = _text(
+        "Expected Behavior",
+        "Describe what the expected behavior or outcome should be once this issue is resolved.",
+        single_line=False,
+    )
+    proposed_solution = _text(
+        "Proposed Solution",
+        "If you have ideas on how to address this issue, outline them here. Include potential "
+        "approaches or techniques to investigate.",
+        single_line=False,
+    )
+    frameworks = _text(
+        "ML Framework/Libraries",
+        "List relevant ML frameworks and libraries, e.g., TensorFlow, PyTorch, scikit-learn",
+    )
+    data_involved = _text(
+        "Data Involved",
+        "Describe any datasets or data sources relevant to this issue",
+        single_line=False,
+    )
+    environment = forms.ChoiceField(
+        label="Environment",
+        help_text="Specify the environment where this issue occurs, e.g., development, "
+        "staging, production",
+        choices=[("", "Not specified"), *Issue.ENVIRONMENT_CHOICES],
+        required=False,
+    )
+
+    def initial_from(self, issue_data):
+        initial = super().initial_from(issue_data)
+        initial["frameworks"] = ", ".join(issue_data.get("frameworks") or [])
+        return initial
+
+    def clean_frameworks(self):
+        frameworks = _comma_list(self.cleaned_data["frameworks"])
+        for framework in frameworks:
+            if len(framework) > 100:
+                raise forms.ValidationError(
+                    f"“{framework[:20]}…” is too long: at most 100 characters per framework."
+                )
+        return frameworks
+
+
+class ImpactForm(StepForm):
+    keys = ("business_impact", "users_affected", "priority")
+
+    business_impact = _text(
+        "Business Impact",
+        "Describe how this issue affects business objectives or model performance",
+        single_line=False,
+    )
+    users_affected = _text(
+        "Users/Systems Affected",
+        "Estimate the number of users or systems impacted",
+        single_line=False,
+    )
+    priority = forms.ChoiceField(
+        label="Priority",
+        help_text=PRIORITY_HELP,
+        choices=[("", "Select one"), *Issue.PRIORITY_CHOICES],
+    )
+
+
+class MilestoneForm(forms.Form):
+    """One row of Milestones; a blank row is ignored, a half-filled one is an error."""
+
+    title = forms.CharField(label="Milestone", max_length=200, required=False)
+    date = forms.DateField(
+        label="Date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if "\n" in title or "\r" in title:
+            raise forms.ValidationError("A milestone must be a single line.")
+        return title
+
+    def clean(self):
+        cleaned = super().clean()
+        title, date = cleaned.get("title"), cleaned.get("date")
+        if title and not date and "date" not in self.errors:
+            self.add_error("date", "Enter the date of this milestone.")
+        if date and not title and "title" not in self.errors:
+            self.add_error("title", "Enter what this milestone is.")
+        return cleaned
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=0, max_num=1000)
+
+
+class TimelineForm(StepForm):
+    """Communication and Timeline, with the Milestones rows as a formset."""
+
+    keys = ("reported_date", "target_date", "milestones", "assignees")
+
+    reported_date = _date("Reported Date")
+    target_date = _date("Target Resolution Date")
+    assignees = _text("Assignees", "GitHub logins, separated by commas")
+
+    def __init__(self, data=None, *, issue_data, **kwargs):
+        super().__init__(data, issue_data=issue_data, **kwargs)
+        rows = issue_data.get("milestones") or [{"title": "", "date": ""}]
+        self.milestones = MilestoneFormSet(data, initial=rows, prefix="milestones")
+
+    def initial_from(self, issue_data):
+        initial = super().initial_from(issue_data)
+        initial["reported_date"] = issue_data.get("reported_date") or datetime.date.today()
+        initial["assignees"] = ", ".join(issue_data.get("assignees") or [])
+        return initial
+
+    def data_from_initial(self):
+        data = super().data_from_initial()
+        for form in [self.milestones.management_form, *self.milestones]:
+            data.update({field.html_name: field.value() for field in form})
+        return data
+
+    def is_valid(self):
+        return self.milestones.is_valid() & super().is_valid()
+
+    def clean_reported_date(self):
+        return self.cleaned_data["reported_date"] or datetime.date.today()
+
+    def clean_assignees(self):
+        logins = _comma_list(self.cleaned_data["assignees"])
+        invalid = [login for login in logins if not LOGIN_RE.match(login)]
+        if invalid:
+            raise forms.ValidationError(
+                "Not a valid GitHub login: %(logins)s. A login has letters, digits and single "
+                "hyphens (not at the start or end), at most 39 characters.",
+                params={"logins": ", ".join(invalid)},
+            )
+        return logins
+
+    def clean(self):
+        reported = self.cleaned_data.get("reported_date")
+        target = self.cleaned_data.get("target_date")
+        if reported and target and target < reported:
+            self.add_error(
+                "target_date", "Target Resolution Date must not be before Reported Date."
+            )
+        return super().clean()
+
+    def to_dict(self):
+        rows = self.milestones.cleaned_data if self.milestones.is_valid() else []
+        return {
+            "reported_date": _iso(self.cleaned_data["reported_date"]),
+            "target_date": _iso(self.cleaned_data["target_date"]),
+            "milestones": [
+                {"title": row["title"], "date": _iso(row["date"])}
+                for row in rows
+                if row.get("title") and row.get("date")
+            ],
+            "assignees": self.cleaned_data["assignees"],
+        }
+
+    def error_items(self):
+        items = [item for item in super().error_items() if item[2]]
+        for number, form in enumerate(self.milestones, start=1):
+            for name, errors in form.errors.items():
+                field = form[name]
+                items += [(field.auto_id, f"Milestone {number}: {field.label}", e) for e in errors]
+        return items
+
+    @staticmethod
+    def rows_from(data):
+        total = int(data.get("milestones-TOTAL_FORMS") or 0)
+        return [
+            (data.get(f"milestones-{i}-title", ""), data.get(f"milestones-{i}-date", ""))
+            for i in range(min(total, 1000))
+        ]
+
+    @staticmethod
+    def with_rows(data, rows):
+        """``data`` with its Milestones rows replaced (to add or remove a row without JS)."""
+        data = {key: value for key, value in data.items() if not key.startswith("milestones-")}
+        data.update(
+            {
+                "milestones-TOTAL_FORMS": str(len(rows)),
+                "milestones-INITIAL_FORMS": "0",
+            }
+        )
+        for i, (title, date) in enumerate(rows):
+            data[f"milestones-{i}-title"] = title
+            data[f"milestones-{i}-date"] = date
+        return data
+
+
+class ReviewForm(StepForm):
+    """The Definition of Ready to tick before creating the issue."""
+
+    keys = ("definition_of_ready",)
+
+    ready = forms.TypedMultipleChoiceField(
+        label="Definition of Ready",
+        help_text="This issue is ready to be worked on when:",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, data=None, *, issue_data, **kwargs):
+        super().__init__(data, issue_data=issue_data, **kwargs)
+        items = issue_data.get("definition_of_ready") or []
+        self.fields["ready"].choices = [(i, item["text"]) for i, item in enumerate(items)]
+
+    def initial_from(self, issue_data):
+        items = issue_data.get("definition_of_ready") or []
+        return {"ready": [i for i, item in enumerate(items) if item["done"]]}
+
+    def to_dict(self):
+        ticked = set(self.cleaned_data["ready"])
+        items = self.issue_data.get("definition_of_ready") or []
+        return {
+            "definition_of_ready": [
+                {"text": item["text"], "done": i in ticked} for i, item in enumerate(items)
+            ]
+        }
+
+
+STEP_FORMS = {
+    "overview": OverviewForm,
+    "details": DetailsForm,
+    "impact": ImpactForm,
+    "timeline": TimelineForm,
+    "review": ReviewForm,
+}
+# Every key of the JSON form that the guided form collects.
+FORM_KEYS = tuple(key for form in STEP_FORMS.values() for key in form.keys)
+# What the user calls each of those keys (for messages about them).
+FIELD_LABELS = {
+    "milestones": "Milestones",
+    **{
+        key: form.base_fields[key].label
+        for form in STEP_FORMS.values()
+        for key in form.keys
+        if key in form.base_fields
+    },
+    "definition_of_ready": "Definition of Ready",
+}
