@@ -1,27 +1,176 @@
-"""The issue list's filters (django-filter); every query parameter is documented in the README."""
+"""The issue list's filters (django-filter); every query parameter is documented in the README.
+
+Keys and values come from an allow-list: a value that is not allowed is ignored and
+reported in ``IssueFilter.notes`` (shown on the page), never an error.
+"""
+
+import datetime
 
 import django_filters
+from django.db import connections
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from issues.models import Issue
 
 OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
+LIST_STATUSES = [value for value, _ in Issue.STATUS_CHOICES if value != Issue.DRAFT]
+
+# The searched text, exactly as the GIN index of migration 0003 spells it (PostgreSQL only).
+SEARCH_DOCUMENT = (
+    "to_tsvector('english'::regconfig, "
+    '"issues_issue"."name" || \' \' || "issues_issue"."related_project" || \' \' || '
+    '"issues_issue"."description" || \' \' || "issues_issue"."data_involved" || \' \' || '
+    '"issues_issue"."frameworks"::text)'
+)
+SEARCH_FIELDS = ["name", "related_project", "description", "data_involved", "frameworks"]
+
+# The assignees JSON list holds the login: PostgreSQL's jsonb @>, SQLite's json_each.
+SQLITE_ASSIGNEE = (
+    'EXISTS (SELECT 1 FROM json_each("issues_issue"."assignees") WHERE json_each.value = %s)'
+)
+
+SORT_FIELDS = {
+    "priority": "Priority",
+    "reported_date": "Reported Date",
+    "target_date": "Target Resolution Date",
+    "updated_at": "Last updated",
+    "name": "Issue Name",
+}
+PARAMETERS = {
+    "priority",
+    "type",
+    "environment",
+    "status",
+    "reporter",
+    "assignee",
+    "overdue",
+    "filed",
+    "q",
+    "sort",
+    "page",
+}
+
+
+def _vendor(queryset):
+    return connections[queryset.db].vendor
 
 
 class IssueFilter(django_filters.FilterSet):
-    status = django_filters.CharFilter(method="filter_status")
+    q = django_filters.CharFilter(label="Search", method="filter_search")
+    priority = django_filters.ChoiceFilter(
+        label="Priority", choices=Issue.PRIORITY_CHOICES, empty_label="Any priority"
+    )
+    type = django_filters.ChoiceFilter(
+        label="Type of Issue", choices=Issue.TYPE_CHOICES, empty_label="Any type"
+    )
+    environment = django_filters.ChoiceFilter(
+        label="Environment", choices=Issue.ENVIRONMENT_CHOICES, empty_label="Any environment"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[*[c for c in Issue.STATUS_CHOICES if c[0] != Issue.DRAFT], ("all", "All")],
+        empty_label="Open and in progress",
+        method="filter_status",
+    )
+    reporter = django_filters.ChoiceFilter(
+        label="Reporter", choices=[("mine", "Me")], empty_label="Anyone", method="filter_reporter"
+    )
+    assignee = django_filters.CharFilter(label="Assignee", method="filter_assignee")
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue",
+        choices=[("1", "Overdue only")],
+        empty_label="Any target date",
+        method="filter_overdue",
+    )
+    filed = django_filters.ChoiceFilter(
+        label="Filed on GitHub",
+        choices=[("1", "Filed"), ("0", "Not filed")],
+        empty_label="Filed or not",
+        method="filter_filed",
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        choices=[
+            choice
+            for field, label in SORT_FIELDS.items()
+            for choice in ((field, f"{label} ↑"), (f"-{field}", f"{label} ↓"))
+        ],
+        empty_label="Newest first",
+    )
 
     class Meta:
         model = Issue
-        fields = ["status"]
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs["class"] = css
+
+    def filter_search(self, queryset, name, value):
+        if _vendor(queryset) == "postgresql":
+            match = RawSQL(  # noqa: S611 (constant SQL; the words are a parameter)
+                f"{SEARCH_DOCUMENT} @@ websearch_to_tsquery('english'::regconfig, %s)",
+                (value,),
+                output_field=BooleanField(),
+            )
+            return queryset.filter(match)
+        matches = Q()
+        for field in SEARCH_FIELDS:
+            matches |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(matches)
 
     def filter_status(self, queryset, name, value):
         if value == "all":
-            return queryset
+            return queryset.filter(status__in=LIST_STATUSES)
         return queryset.filter(status=value)
+
+    def filter_reporter(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(reporter=user)
+
+    def filter_assignee(self, queryset, name, value):
+        login = value.strip().removeprefix("@")
+        if _vendor(queryset) == "postgresql":
+            return queryset.filter(assignees__contains=[login])
+        matches = RawSQL(  # noqa: S611 (constant SQL; the login is a parameter)
+            SQLITE_ASSIGNEE, (login,), output_field=BooleanField()
+        )
+        return queryset.filter(matches)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(status__in=OPEN_STATUSES, target_date__lt=datetime.date.today())
+
+    def filter_filed(self, queryset, name, value):
+        return queryset.filter(github_number__isnull=value == "0")
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=OPEN_STATUSES)
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("sort"):
+            # A stable order, so that no issue shows on two pages.
+            return queryset.order_by(*queryset.query.order_by, "-id")
+        return queryset.order_by("-id")
 
     @property
     def qs(self):
-        queryset = super().qs.exclude(status=Issue.DRAFT)
-        if not self.data.get("status"):
-            queryset = queryset.filter(status__in=OPEN_STATUSES)
-        return queryset
+        if not self.is_bound:
+            return self.queryset.filter(status__in=OPEN_STATUSES).order_by("-id")
+        return super().qs
+
+    @property
+    def notes(self):
+        """What was ignored in the query string, in words a user can act on."""
+        notes = [
+            f"Ignored unknown parameter “{key}”." for key in self.data if key not in PARAMETERS
+        ]
+        for name, value in self.data.items():
+            if name in self.form.errors and name in PARAMETERS:
+                label = self.form.fields[name].label
+                notes.append(f"Ignored {label} “{value}”: not one of the allowed values.")
+        return notes

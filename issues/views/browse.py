@@ -1,30 +1,324 @@
-"""The issue list and the issue page."""
+"""The issue list and the issue page, where issues are ticked, updated and moved along."""
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from issues import markdown
-from issues.models import Issue
-from issues.serialization import issue_to_dict
+from issues.filters import OPEN_STATUSES, IssueFilter
+from issues.forms.tracking import ItemForm, StatusForm, TicksForm, UpdateForm, posted_version
+from issues.models import ChecklistItem, Issue
+from issues.tracking import (
+    CHECKLIST_LABELS,
+    STATUS_LABELS,
+    StaleIssue,
+    add_item,
+    add_update,
+    change_status,
+    correct_update,
+    ensure_checklists,
+    items_of,
+    progress,
+    remove_item,
+    set_ticks,
+    tracked_issues,
+    unmet_gate,
+)
+
+PAGE_SIZE = 50
+HISTORY_SIZE = 20
+LIST_COLUMNS = [
+    "name",
+    "type",
+    "priority",
+    "environment",
+    "status",
+    "reported_date",
+    "target_date",
+    "github_number",
+    "github_url",
+]
+# The issue page's checklists, in the template's order, with the template's headings.
+CHECKLISTS = [
+    (ChecklistItem.TODO, "To-Do List 📝", ""),
+    (ChecklistItem.READY, "Definition of Ready ✅", "This issue is ready to be worked on when:"),
+    (ChecklistItem.DONE, "Definition of Done ✅", "This issue is considered done when:"),
+]
+SHORT_CHECKLIST_NAMES = {
+    ChecklistItem.TODO: "To-Do",
+    ChecklistItem.READY: "DoR",
+    ChecklistItem.DONE: "DoD",
+}
+# JSON form keys (what IssueChange.field holds) as the template names them.
+FIELD_LABELS = {
+    "name": "Issue Name",
+    "type": "Type of Issue",
+    "related_project": "Related Model/Project",
+    "description": "Issue Description",
+    "expected_behavior": "Expected Behavior",
+    "proposed_solution": "Proposed Solution",
+    "frameworks": "ML Framework/Libraries",
+    "data_involved": "Data Involved",
+    "environment": "Environment",
+    "todo": "To-Do List",
+    "business_impact": "Business Impact",
+    "users_affected": "Users/Systems Affected",
+    "priority": "Priority",
+    "reported_date": "Reported Date",
+    "target_date": "Target Resolution Date",
+    "milestones": "Milestones",
+    "definition_of_ready": "Definition of Ready",
+    "definition_of_done": "Definition of Done",
+    "updates": "Updates",
+    "assignees": "Assignees",
+    "status": "Status",
+    "github": "GitHub issue",
+}
+STALE = (
+    "This issue was changed by someone else after you opened it, so your change was not "
+    "saved. The latest values are shown below: please make your change again."
+)
+
+
+def _page(paginator, number):
+    """The requested page and a note when the request asked for one that does not exist."""
+    try:
+        return paginator.page(number or 1), None
+    except PageNotAnInteger:
+        return paginator.page(1), f"“{number}” is not a page number: showing page 1."
+    except EmptyPage:
+        last = paginator.num_pages
+        return paginator.page(last), f"There is no page {number}: showing page {last}."
+
+
+def _attach_progress(issues):
+    """Each issue's checklist progress, e.g. ``DoD 2/6``, in one query for the whole page."""
+    counts = (
+        ChecklistItem.objects.filter(issue__in=[issue.pk for issue in issues])
+        .values("issue_id", "checklist")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(done=True)))
+    )
+    by_issue = {}
+    for row in counts:
+        by_issue.setdefault(row["issue_id"], {})[row["checklist"]] = row
+    for issue in issues:
+        rows = by_issue.get(issue.pk, {})
+        issue.progress = [
+            (SHORT_CHECKLIST_NAMES[checklist], CHECKLIST_LABELS[checklist], rows[checklist])
+            for checklist, _, _ in CHECKLISTS
+            if checklist in rows
+        ]
+
+
+def _overdue(issue, today):
+    """Past its Target Resolution Date and still open or in progress."""
+    return bool(issue.target_date and issue.target_date < today and issue.status in OPEN_STATUSES)
 
 
 def issue_list(request):
-    issues = Issue.objects.exclude(status=Issue.DRAFT)[:50]
-    return render(request, "issues/list.html", {"issues": issues})
+    issue_filter = IssueFilter(request.GET, Issue.objects.only(*LIST_COLUMNS), request=request)
+    page, page_note = _page(Paginator(issue_filter.qs, PAGE_SIZE), request.GET.get("page"))
+    issues = list(page.object_list)
+    _attach_progress(issues)
+    today = timezone.localdate()
+    for issue in issues:
+        issue.overdue = _overdue(issue, today)
+    notes = issue_filter.notes + ([page_note] if page_note else [])
+    ctx = {
+        "filter": issue_filter,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "issues": issues,
+        "notes": notes,
+        "filtered": any(key != "page" for key in request.GET),
+        "draft_count": Issue.objects.filter(status=Issue.DRAFT, reporter=request.user).count(),
+    }
+    return render(request, "issues/list.html", ctx)
+
+
+def _load(pk):
+    return get_object_or_404(tracked_issues(), pk=pk)
+
+
+def _render_detail(request, issue, *, item_form=None, update_form=None):
+    """The issue page; a form that did not validate is shown with its errors."""
+    checklists = []
+    for checklist, heading, intro in CHECKLISTS:
+        done, total = progress(issue, checklist)
+        bound = item_form if item_form and item_form.prefix == checklist else None
+        checklists.append(
+            {
+                "key": checklist,
+                "label": CHECKLIST_LABELS[checklist],
+                "heading": heading,
+                "intro": intro,
+                "items": items_of(issue, checklist),
+                "done": done,
+                "total": total,
+                "item_form": bound
+                or ItemForm(prefix=checklist, checklist_label=CHECKLIST_LABELS[checklist]),
+            }
+        )
+    history = list(issue.changes.select_related("user")[:HISTORY_SIZE])
+    for change in history:
+        change.label = FIELD_LABELS.get(change.field, change.field)
+    ctx = {
+        "issue": issue,
+        "checklists": checklists,
+        "updates": issue.updates.all(),
+        "update_form": update_form or UpdateForm(prefix="update"),
+        "transitions": StatusForm(current=issue.status).fields["status"].choices,
+        "history": history,
+        "overdue": _overdue(issue, timezone.localdate()),
+        "invalid_form": item_form or update_form,
+    }
+    return render(request, "issues/detail.html", ctx)
 
 
 def issue_detail(request, pk):
-    issue = get_object_or_404(
-        Issue.objects.exclude(status=Issue.DRAFT).prefetch_related(
-            "milestones", "checklist_items", "updates"
-        ),
-        pk=pk,
-    )
-    ctx = {"issue": issue, "body": markdown.render_body(issue_to_dict(issue))}
-    return render(request, "issues/detail.html", ctx)
+    return _render_detail(request, ensure_checklists(_load(pk)))
+
+
+def _wants_json(request):
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _stale(request, issue):
+    messages.error(request, STALE)
+    if _wants_json(request):
+        return JsonResponse({"error": STALE}, status=409)
+    return redirect(issue)
+
+
+@require_POST
+def checklist_ticks(request, pk, checklist):
+    """Save the ticks of one checklist: the whole list without JavaScript, one tick with it."""
+    if checklist not in CHECKLIST_LABELS:
+        raise Http404
+    issue = _load(pk)
+    form = TicksForm(request.POST, items=items_of(issue, checklist))
+    if not form.is_valid():
+        return _stale(request, issue)
+    try:
+        set_ticks(
+            issue, request.user, posted_version(request), checklist, set(form.cleaned_data["done"])
+        )
+    except StaleIssue:
+        return _stale(request, issue)
+    done, total = progress(issue, checklist)
+    if _wants_json(request):
+        return JsonResponse({"version": issue.version, "done": done, "total": total})
+    messages.success(request, f"{CHECKLIST_LABELS[checklist]} saved: {done} of {total} done.")
+    return redirect(f"{issue.get_absolute_url()}#{checklist}")
+
+
+@require_POST
+def checklist_add(request, pk, checklist):
+    if checklist not in CHECKLIST_LABELS:
+        raise Http404
+    issue = _load(pk)
+    form = ItemForm(request.POST, prefix=checklist, checklist_label=CHECKLIST_LABELS[checklist])
+    if not form.is_valid():
+        return _render_detail(request, issue, item_form=form)
+    try:
+        add_item(issue, request.user, posted_version(request), checklist, form.cleaned_data["text"])
+    except StaleIssue:
+        return _stale(request, issue)
+    messages.success(request, f"Item added to the {CHECKLIST_LABELS[checklist]}.")
+    return redirect(f"{issue.get_absolute_url()}#{checklist}")
+
+
+@require_POST
+def checklist_remove(request, pk, item_pk):
+    issue = _load(pk)
+    item = next((item for item in issue.checklist_items.all() if item.pk == item_pk), None)
+    if item is None or item.from_template:
+        raise Http404("Only items a user added can be removed.")
+    try:
+        remove_item(issue, request.user, posted_version(request), item)
+    except StaleIssue:
+        return _stale(request, issue)
+    messages.success(request, f"Removed “{item.text}” from the {item.get_checklist_display()}.")
+    return redirect(f"{issue.get_absolute_url()}#{item.checklist}")
+
+
+@require_POST
+def update_add(request, pk):
+    issue = _load(pk)
+    form = UpdateForm(request.POST, prefix="update")
+    if not form.is_valid():
+        return _render_detail(request, issue, update_form=form)
+    try:
+        add_update(issue, request.user, posted_version(request), **form.cleaned_data)
+    except StaleIssue:
+        return _stale(request, issue)
+    messages.success(request, "Update added.")
+    return redirect(f"{issue.get_absolute_url()}#updates")
+
+
+def update_edit(request, pk, update_pk):
+    """An author corrects their own update."""
+    issue = _load(pk)
+    update = next((u for u in issue.updates.all() if u.pk == update_pk), None)
+    if update is None:
+        raise Http404
+    if update.author_id != request.user.pk:
+        raise PermissionDenied("Only the author of an update can correct it.")
+    form = UpdateForm(request.POST or None, initial={"date": update.date, "text": update.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_update(
+                issue, request.user, posted_version(request), update, **form.cleaned_data
+            )
+        except StaleIssue:
+            return _stale(request, issue)
+        messages.success(request, "Update corrected.")
+        return redirect(f"{issue.get_absolute_url()}#updates")
+    ctx = {"issue": issue, "update": update, "form": form}
+    return render(request, "issues/update_form.html", ctx)
+
+
+@require_POST
+def issue_status(request, pk):
+    """Move the issue along; an incomplete Definition of Ready/Done asks to confirm first."""
+    issue = _load(pk)
+    form = StatusForm(request.POST, current=issue.status)
+    if not form.is_valid():
+        return _stale(request, issue)
+    status = form.cleaned_data["status"]
+    version = posted_version(request)
+    gate = unmet_gate(issue, status)
+    if gate and not form.cleaned_data["confirm"]:
+        if version != issue.version:
+            return _stale(request, issue)
+        ctx = {
+            "issue": issue,
+            "status": status,
+            "status_label": STATUS_LABELS[status],
+            "checklist_label": CHECKLIST_LABELS[gate],
+            "open_items": [item for item in items_of(issue, gate) if not item.done],
+        }
+        return render(request, "issues/status_confirm.html", ctx)
+    try:
+        change_status(issue, request.user, version, status)
+    except StaleIssue:
+        return _stale(request, issue)
+    messages.success(request, f"Status changed to {STATUS_LABELS[status]}.")
+    return redirect(issue)
 
 
 urlpatterns = [
     path("", issue_list, name="issue-list"),
     path("issues/<int:pk>/", issue_detail, name="issue-detail"),
+    path("issues/<int:pk>/checklists/<slug:checklist>/", checklist_ticks, name="checklist-ticks"),
+    path("issues/<int:pk>/checklists/<slug:checklist>/add/", checklist_add, name="checklist-add"),
+    path("issues/<int:pk>/items/<int:item_pk>/remove/", checklist_remove, name="checklist-remove"),
+    path("issues/<int:pk>/updates/", update_add, name="update-add"),
+    path("issues/<int:pk>/updates/<int:update_pk>/edit/", update_edit, name="update-edit"),
+    path("issues/<int:pk>/status/", issue_status, name="issue-status"),
 ]

@@ -1,0 +1,149 @@
+"""Changes made on the issue page: ticks, checklist items, updates and status.
+
+Every change goes through ``tracked_change``: it is refused when the issue is no longer at
+the version the page was rendered with, bumps the version, and records the history.
+"""
+
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import F, Max, Prefetch
+from django.utils import timezone
+
+from issues.history import record_changes
+from issues.models import ChecklistItem, Issue, Update
+from issues.serialization import issue_to_dict
+
+# open → in progress → resolved → closed, and back to open from any later status.
+TRANSITIONS = {
+    Issue.OPEN: [Issue.IN_PROGRESS],
+    Issue.IN_PROGRESS: [Issue.RESOLVED, Issue.OPEN],
+    Issue.RESOLVED: [Issue.CLOSED, Issue.OPEN],
+    Issue.CLOSED: [Issue.OPEN],
+}
+# Moving to a status while this checklist is incomplete needs a confirmation.
+GATES = {Issue.IN_PROGRESS: ChecklistItem.READY, Issue.RESOLVED: ChecklistItem.DONE}
+STATUS_LABELS = dict(Issue.STATUS_CHOICES)
+CHECKLIST_LABELS = dict(ChecklistItem.LIST_CHOICES)
+
+
+class StaleIssue(Exception):
+    """The issue changed after the page that sent this change was rendered."""
+
+
+def tracked_issues():
+    """Issues with every row the issue page and ``issue_to_dict`` read, in fixed queries."""
+    return (
+        Issue.objects.exclude(status=Issue.DRAFT)
+        .select_related("reporter")
+        .prefetch_related(
+            "milestones",
+            "checklist_items",
+            Prefetch("updates", Update.objects.select_related("author")),
+        )
+    )
+
+
+@contextmanager
+def tracked_change(issue, user, version):
+    """Run the block as one change of ``issue``, loaded with ``tracked_issues()``."""
+    with transaction.atomic():
+        claimed = version == issue.version and Issue.objects.filter(
+            pk=issue.pk, version=version
+        ).update(version=F("version") + 1, updated_at=timezone.now())
+        if not claimed:
+            raise StaleIssue
+        before = issue_to_dict(issue)
+        issue.version = version + 1
+        yield
+        after = issue_to_dict(tracked_issues().get(pk=issue.pk))
+        record_changes(issue, user, before, after)
+
+
+def ensure_checklists(issue):
+    """Give rows to the template's items of a checklist the issue was never given.
+
+    ``issue_to_dict`` already shows such a checklist as the template's unticked items;
+    rows make them tickable. The issue's JSON form does not change, so no version bump.
+    """
+    present = {item.checklist for item in issue.checklist_items.all()}
+    missing = [
+        ChecklistItem(
+            issue=issue, checklist=checklist, position=position, text=text, from_template=True
+        )
+        for checklist, texts in ChecklistItem.TEMPLATE_ITEMS.items()
+        if checklist not in present
+        for position, text in enumerate(texts)
+    ]
+    if missing:
+        ChecklistItem.objects.bulk_create(missing)
+        return tracked_issues().get(pk=issue.pk)
+    return issue
+
+
+def items_of(issue, checklist):
+    return [item for item in issue.checklist_items.all() if item.checklist == checklist]
+
+
+def progress(issue, checklist):
+    items = items_of(issue, checklist)
+    return sum(item.done for item in items), len(items)
+
+
+def set_ticks(issue, user, version, checklist, done_ids):
+    """Tick exactly the items ``done_ids`` of one checklist; untick the others."""
+    with tracked_change(issue, user, version):
+        changed = []
+        for item in items_of(issue, checklist):
+            if item.done != (item.pk in done_ids):
+                item.done = not item.done
+                changed.append(item)
+        ChecklistItem.objects.bulk_update(changed, ["done"])
+
+
+def add_item(issue, user, version, checklist, text):
+    with tracked_change(issue, user, version):
+        last = issue.checklist_items.filter(checklist=checklist).aggregate(Max("position"))
+        position = (last["position__max"] or 0) + 1
+        ChecklistItem.objects.create(issue=issue, checklist=checklist, position=position, text=text)
+
+
+def remove_item(issue, user, version, item):
+    with tracked_change(issue, user, version):
+        item.delete()
+
+
+def add_update(issue, user, version, date, text):
+    with tracked_change(issue, user, version):
+        Update.objects.create(issue=issue, date=date, text=text, author=user)
+
+
+def correct_update(issue, user, version, update, date, text):
+    with tracked_change(issue, user, version):
+        update.date, update.text = date, text
+        update.save(update_fields=["date", "text"])
+
+
+def unmet_gate(issue, status):
+    """The checklist that should be complete before moving to ``status`` and is not."""
+    checklist = GATES.get(status)
+    if checklist is None:
+        return None
+    done, total = progress(issue, checklist)
+    return checklist if done < total else None
+
+
+def change_status(issue, user, version, status):
+    """Move the issue to ``status`` and log it in the Updates, with an override if any."""
+    old = STATUS_LABELS[issue.status]
+    text = f"Status changed from {old} to {STATUS_LABELS[status]} by {user.get_username()}."
+    checklist = unmet_gate(issue, status)
+    if checklist:
+        done, total = progress(issue, checklist)
+        text += (
+            f" The {CHECKLIST_LABELS[checklist]} was incomplete ({done} of {total} ticked):"
+            " override confirmed."
+        )
+    with tracked_change(issue, user, version):
+        Issue.objects.filter(pk=issue.pk).update(status=status)
+        Update.objects.create(issue=issue, date=timezone.localdate(), text=text, author=user)
