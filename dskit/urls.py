@@ -16,3 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("issues.urls")),
 ]
+
+handler500 = "dskit.errors.server_error"
