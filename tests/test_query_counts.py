@@ -1,0 +1,132 @@
+"""The number of database queries of each page is fixed (issue 7, item 3).
+
+Each page is requested twice: over one plain issue, then over many issues (more than two list
+pages) whose issue under test has many milestones, checklist items, updates and history rows.
+The count must be the same, and it is the number written here: a page that starts querying per
+row, or grows a query, fails. The guided form's steps are counted in the guided form's tests.
+"""
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from issues.models import IssueChange
+from issues.serialization import create_issue
+from tests.conftest import EXAMPLES
+
+pytestmark = pytest.mark.django_db
+
+MANY_ISSUES = 120  # more than two pages of 50
+MANY_ROWS = 40  # milestones, extra to-do items, updates and history rows of the issue under test
+
+
+def full_issue(owner, rows=0):
+    """The example issue, with ``rows`` more milestones, to-do items, updates and changes."""
+    data = json.loads((EXAMPLES / "full.json").read_text(encoding="utf-8"))
+    day = datetime.date.fromisoformat(data["reported_date"])
+    data["target_date"] = data["reported_date"]  # overdue, for the overdue filter
+    data["milestones"] += [
+        {"title": f"Milestone {n}", "date": day.isoformat()} for n in range(rows)
+    ]
+    data["todo"] += [{"text": f"Extra step {n}", "done": n % 2 == 0} for n in range(rows)]
+    data["updates"] += [{"date": day.isoformat(), "text": f"Update **{n}**."} for n in range(rows)]
+    issue = create_issue(data, owner)
+    IssueChange.objects.bulk_create(
+        IssueChange(issue=issue, user=owner, field="name", old=f"old {n}", new=f"new {n}")
+        for n in range(rows)
+    )
+    return issue
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200, (url, response.status_code)
+    assert body
+    return len(queries)
+
+
+def assert_fixed(client, owner, django_assert_num_queries, url_of, expected):
+    """``expected`` queries for one plain issue and for many issues with many rows."""
+    few = full_issue(owner)
+    assert count_queries(client, url_of(few)) == expected
+
+    many = full_issue(owner, rows=MANY_ROWS)
+    call_command("seed_demo", count=MANY_ISSUES, stdout=StringIO())
+    with django_assert_num_queries(expected):
+        response = client.get(url_of(many))
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+
+
+def test_the_benchmark_floor_makes_no_query(client, django_assert_num_queries):
+    """bench/run.py measures every page against the login page: no database query."""
+    with django_assert_num_queries(0):
+        response = client.get(reverse("login"))
+    assert response.status_code == 200
+
+
+# session + user, the count, the page of issues, their checklist progress, the user's drafts
+LIST_QUERIES = 6
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?page=2",
+        "?status=all&sort=-priority",
+        "?priority=p1&type=model_performance&sort=target_date",
+        "?q=recall",
+        "?environment=production&reporter=mine&assignee=bob&overdue=1&filed=0&sort=name",
+    ],
+)
+def test_issue_list(owner_client, owner, django_assert_num_queries, query):
+    url = reverse("issue-list") + query
+    assert_fixed(owner_client, owner, django_assert_num_queries, lambda _: url, LIST_QUERIES)
+
+
+# session + user, the issue, its milestones, checklist items, updates (with authors), history
+DETAIL_QUERIES = 7
+
+
+def test_issue_page(owner_client, owner, django_assert_num_queries):
+    assert_fixed(
+        owner_client,
+        owner,
+        django_assert_num_queries,
+        lambda issue: reverse("issue-detail", args=[issue.pk]),
+        DETAIL_QUERIES,
+    )
+
+
+# session + user, the issue, its milestones, checklist items, updates
+EXPORT_QUERIES = 6
+
+
+@pytest.mark.parametrize("name", ["issue-export-md", "issue-body-md"])
+def test_issue_markdown_exports(owner_client, owner, django_assert_num_queries, name):
+    assert_fixed(
+        owner_client,
+        owner,
+        django_assert_num_queries,
+        lambda issue: reverse(name, args=[issue.pk]),
+        EXPORT_QUERIES,
+    )
+
+
+# session + user, the issues (one chunk of up to 500), their milestones, checklist items, updates
+LIST_EXPORT_QUERIES = 6
+
+
+def test_list_export_json(owner_client, owner, django_assert_num_queries):
+    url = reverse("issue-list-export-json") + "?status=all"
+    assert_fixed(owner_client, owner, django_assert_num_queries, lambda _: url, LIST_EXPORT_QUERIES)
