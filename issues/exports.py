@@ -1,5 +1,7 @@
 """Streaming many issues in their JSON form, a chunk at a time, for exports."""
 
+import json
+
 from django.utils.text import slugify
 
 from issues.serialization import issue_to_dict
@@ -12,6 +14,14 @@ def iter_issue_dicts(queryset, chunk_size=CHUNK_SIZE):
     queryset = queryset.prefetch_related("milestones", "checklist_items", "updates")
     for issue in queryset.iterator(chunk_size=chunk_size):
         yield issue, issue_to_dict(issue)
+
+
+def iter_json(pairs):
+    """A JSON array of the issues' JSON forms, one issue at a time: what import_issues reads."""
+    yield "["
+    for index, (_, data) in enumerate(pairs):
+        yield (",\n" if index else "\n") + json.dumps(data, ensure_ascii=False, indent=2)
+    yield "\n]\n"
 
 
 def document_filename(issue):

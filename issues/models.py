@@ -90,6 +90,9 @@ class Issue(models.Model):
     github_filed_at = models.DateTimeField(null=True, blank=True)
     # Set while a filing request is in flight: the database, not memory, says "once".
     github_filing_started_at = models.DateTimeField(null=True, blank=True)
+    # When an attempt began whose outcome is unknown (timeout, broken connection, 5xx): the
+    # next attempt first looks on GitHub for the issue that attempt may have created.
+    github_unknown_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -80,3 +80,16 @@ def logged_in_page(page, live_server, owner):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/")
     return page
+
+
+@pytest.fixture
+def github(settings):
+    """The stand-in GitHub (tests/github_server.py) on 127.0.0.1, dskit's settings aimed at it."""
+    from tests.github_server import FakeGitHub
+
+    with FakeGitHub() as server:
+        settings.GITHUB_API_URL = server.url
+        settings.GITHUB_REPOSITORY = server.REPOSITORY
+        settings.GITHUB_TOKEN = server.TOKEN
+        settings.GITHUB_TIMEOUT = 2
+        yield server

@@ -1,10 +1,9 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
 from issues import markdown
-from issues.exports import document_filename, iter_issue_dicts
+from issues.exports import document_filename, iter_issue_dicts, iter_json
 from issues.management.commands._io import BadInput
 from issues.models import Issue
 
@@ -28,13 +27,8 @@ class Command(BaseCommand):
         if options["format"] == "json":
             if options["output"]:
                 raise BadInput("--output is for --format md; JSON goes to stdout")
-            self.stdout.write("[", ending="")
-            for index, (_, data) in enumerate(iter_issue_dicts(issues)):
-                separator = ",\n" if index else "\n"
-                self.stdout.write(
-                    separator + json.dumps(data, ensure_ascii=False, indent=2), ending=""
-                )
-            self.stdout.write("\n]")
+            for chunk in iter_json(iter_issue_dicts(issues)):
+                self.stdout.write(chunk, ending="")
             return
 
         if not options["output"]:

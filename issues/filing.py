@@ -1,0 +1,103 @@
+"""Filing an issue on GitHub exactly once, whatever the double clicks, tabs and failures.
+
+The state lives in the issue's row, not in memory. One conditional UPDATE claims the filing
+(``github_filing_started_at``); only one request can win it. The HTTP call runs outside any
+transaction. ``github_unknown_since`` remembers an attempt whose outcome is unknown, so that
+the next attempt first looks on GitHub for the issue it may have created.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from issues import github, markdown
+from issues.history import record_changes
+from issues.models import Issue
+from issues.serialization import issue_to_dict
+
+# Longer than any attempt can take (three requests of GITHUB_TIMEOUT each): a claim older than
+# this belongs to a request that died, and its outcome is unknown.
+CLAIM_EXPIRES = datetime.timedelta(minutes=5)
+# How far back to look for an issue an earlier attempt may have created.
+LOOK_BACK = datetime.timedelta(hours=1)
+NOTHING_DROPPED = {"labels": [], "assignees": []}
+
+
+class FilingInProgress(Exception):
+    """Another request (a second click, another tab) is filing this issue right now."""
+
+
+@dataclass
+class Filed:
+    number: int
+    url: str
+    # "created" now, "found" (created by an earlier attempt whose answer was lost), or
+    # "already" (filed before this request).
+    how: str
+    dropped: dict
+
+
+def file_issue(issue, user):
+    """File ``issue`` on GitHub unless it is filed or being filed; raises GitHubError."""
+    payload = markdown.github_payload(issue_to_dict(issue))
+    github.check_payload(payload)
+    now = timezone.now()
+    claimed = Issue.objects.filter(
+        Q(github_filing_started_at__isnull=True)
+        | Q(github_filing_started_at__lt=now - CLAIM_EXPIRES),
+        pk=issue.pk,
+        github_number__isnull=True,
+    ).update(
+        github_filing_started_at=now,
+        # Taking over an expired claim: that attempt's outcome is unknown.
+        github_unknown_since=Coalesce("github_unknown_since", "github_filing_started_at"),
+    )
+    state = Issue.objects.values("github_number", "github_url", "github_unknown_since").get(
+        pk=issue.pk
+    )
+    if not claimed and state["github_number"]:
+        return Filed(state["github_number"], state["github_url"], "already", NOTHING_DROPPED)
+    if not claimed:
+        raise FilingInProgress
+
+    unknown_since = state["github_unknown_since"]
+    try:
+        answer = None
+        if unknown_since:
+            since = min(unknown_since, now - LOOK_BACK)
+            answer = github.find_issue(payload["title"], since)
+        how = "found" if answer else "created"
+        if not answer:
+            answer = github.create_issue(payload)
+    except Exception as error:
+        released = {"github_filing_started_at": None}
+        if not isinstance(error, github.GitHubError) or isinstance(error, github.OutcomeUnknown):
+            released["github_unknown_since"] = Coalesce("github_unknown_since", Value(now))
+        Issue.objects.filter(pk=issue.pk).update(**released)
+        raise
+
+    Issue.objects.filter(pk=issue.pk).update(
+        github_number=answer["number"],
+        github_url=answer["html_url"],
+        github_filed_at=timezone.now(),
+        github_filing_started_at=None,
+        github_unknown_since=None,
+    )
+    record_changes(
+        issue, user, {}, {"github": {"number": answer["number"], "url": answer["html_url"]}}
+    )
+    return Filed(answer["number"], answer["html_url"], how, github.dropped(payload, answer))
+
+
+def update_issue(issue):
+    """Send the issue's current title, body, labels and assignees to its GitHub issue.
+
+    Returns what GitHub dropped; raises GitHubError. Nothing is stored: the GitHub issue
+    simply takes the local values again, so sending twice does no harm.
+    """
+    payload = markdown.github_payload(issue_to_dict(issue))
+    answer = github.update_issue(issue.github_number, payload)
+    return github.dropped(payload, answer)

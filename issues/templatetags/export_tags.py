@@ -1,0 +1,11 @@
+from django import template
+
+from issues import github
+
+register = template.Library()
+
+
+@register.simple_tag
+def github_missing_settings():
+    """The GitHub settings still to set; empty when filing is possible."""
+    return github.missing_settings()

@@ -1,0 +1,166 @@
+"""Markdown and JSON exports of issues, and filing an issue on GitHub."""
+
+import datetime
+import zipfile
+
+from django.contrib import messages
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from issues import filing, github, markdown
+from issues.exports import document_filename, iter_issue_dicts, iter_json
+from issues.filters import IssueFilter
+from issues.models import Issue
+from issues.serialization import issue_to_dict
+
+
+def _issue(pk):
+    queryset = Issue.objects.exclude(status=Issue.DRAFT).prefetch_related(
+        "milestones", "checklist_items", "updates"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def export_md(request, pk):
+    issue = _issue(pk)
+    response = HttpResponse(
+        markdown.render_document(issue_to_dict(issue)), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=document_filename(issue)
+    )
+    return response
+
+
+def body_md(request, pk):
+    body = markdown.render_body(issue_to_dict(_issue(pk)))
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+def _filtered_issues(request):
+    return IssueFilter(request.GET, queryset=Issue.objects.all(), request=request).qs
+
+
+def _attachment(chunks, content_type, filename):
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response
+
+
+def list_export_json(request):
+    filename = f"dskit-issues-{datetime.date.today().isoformat()}.json"
+    chunks = iter_json(iter_issue_dicts(_filtered_issues(request)))
+    return _attachment(chunks, "application/json; charset=utf-8", filename)
+
+
+class _Pipe:
+    """A write-only file for ZipFile that hands over what was written since the last take."""
+
+    def __init__(self):
+        self.chunks = []
+
+    def write(self, data):
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def take(self):
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+
+def _zip_chunks(pairs):
+    """A zip of one Markdown document per issue, produced as it is sent (never held whole)."""
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for issue, data in pairs:
+            entry = zipfile.ZipInfo(document_filename(issue), issue.updated_at.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, markdown.render_document(data))
+            yield pipe.take()
+    yield pipe.take()
+
+
+def list_export_zip(request):
+    filename = f"dskit-issues-{datetime.date.today().isoformat()}.zip"
+    chunks = _zip_chunks(iter_issue_dicts(_filtered_issues(request)))
+    return _attachment(chunks, "application/zip", filename)
+
+
+@require_POST
+def issue_github(request, pk):
+    """File the issue on GitHub ("file"), or send it again after local edits ("update")."""
+    issue = _issue(pk)
+    missing = github.missing_settings()
+    if missing:
+        messages.error(
+            request, f"Filing on GitHub is not set up: set {' and '.join(missing)} first."
+        )
+        return redirect(issue)
+    try:
+        if request.POST.get("action") == "update" and issue.github_number:
+            dropped = filing.update_issue(issue)
+            messages.success(request, f"Updated GitHub issue #{issue.github_number}.")
+        else:
+            filed = filing.file_issue(issue, request.user)
+            level = messages.INFO if filed.how == "already" else messages.SUCCESS
+            messages.add_message(request, level, _filed_message(filed))
+            dropped = filed.dropped
+    except filing.FilingInProgress:
+        messages.warning(
+            request,
+            "This issue is being filed on GitHub right now (a second click or another tab). "
+            "Nothing will be filed twice; reload this page in a few seconds to see the link.",
+        )
+        return redirect(issue)
+    except github.GitHubError as error:
+        messages.error(request, error.message)
+        return redirect(issue)
+    if dropped["labels"] or dropped["assignees"]:
+        messages.warning(request, _dropped_message(dropped))
+    return redirect(issue)
+
+
+def _filed_message(filed):
+    if filed.how == "already":
+        return (
+            f"This issue is already filed on GitHub as #{filed.number}; nothing was filed again. "
+            'After local edits, use "Update on GitHub".'
+        )
+    if filed.how == "found":
+        return (
+            f"An earlier attempt had created GitHub issue #{filed.number} (its answer was lost); "
+            "it is now linked, and nothing was filed twice."
+        )
+    return f"Filed on GitHub as #{filed.number}."
+
+
+def _dropped_message(dropped):
+    parts = []
+    if dropped["labels"]:
+        parts.append(f"the labels {', '.join(dropped['labels'])}")
+    if dropped["assignees"]:
+        parts.append(f"the assignees {', '.join(dropped['assignees'])}")
+    return (
+        f"GitHub left out {' and '.join(parts)}: it drops them silently when the token's user "
+        "has no push access to the repository (or, for assignees, when they cannot be "
+        "assigned). Add them on GitHub, or give the token's user write access and press \"Update "
+        'on GitHub".'
+    )
+
+
+urlpatterns = [
+    path("issues/<int:pk>/export.md", export_md, name="issue-export-md"),
+    path("issues/<int:pk>/body.md", body_md, name="issue-body-md"),
+    path("issues/<int:pk>/github/", issue_github, name="issue-github"),
+    path("issues/export.zip", list_export_zip, name="issue-list-export-zip"),
+    path("issues/export.json", list_export_json, name="issue-list-export-json"),
+]
