@@ -146,7 +146,8 @@ def issue_step(request, pk, step):
 
     typed = _typed(request.POST)
     target = request.POST.get("goto")
-    action = request.POST.get("action", "next")
+    # A step button of the progress indicator leaves the step as "Back" does.
+    action = request.POST.get("action", "back" if target else "next")
     remove = request.POST.get("remove_milestone", "")
     if action == "add_milestone" or remove.isdigit():
         rows = TimelineForm.rows_from(typed)

@@ -1,0 +1,85 @@
+"""What the guided form's tests share: the steps of examples/full.json as a person posts them."""
+
+import json
+import re
+
+from django.urls import reverse
+
+from tests.conftest import EXAMPLES
+
+FULL = json.loads((EXAMPLES / "full.json").read_text())
+
+
+def milestone_rows(milestones):
+    data = {"milestones-TOTAL_FORMS": str(len(milestones)), "milestones-INITIAL_FORMS": "0"}
+    for i, milestone in enumerate(milestones):
+        data[f"milestones-{i}-title"] = milestone["title"]
+        data[f"milestones-{i}-date"] = milestone["date"]
+    return data
+
+
+def full_steps(example=FULL):
+    """The POST data of each step that gives ``example``'s values."""
+    return {
+        "overview": {key: example[key] for key in ("name", "type", "related_project")},
+        "details": {
+            **{
+                key: example[key]
+                for key in (
+                    "description",
+                    "expected_behavior",
+                    "proposed_solution",
+                    "data_involved",
+                    "environment",
+                )
+            },
+            "frameworks": ", ".join(example["frameworks"]),
+        },
+        "impact": {key: example[key] for key in ("business_impact", "users_affected", "priority")},
+        "timeline": {
+            "reported_date": example["reported_date"],
+            "target_date": example["target_date"],
+            "assignees": ", ".join(example["assignees"]),
+            **milestone_rows(example["milestones"]),
+        },
+        "review": {
+            "ready": [
+                str(i) for i, item in enumerate(example["definition_of_ready"]) if item["done"]
+            ]
+        },
+    }
+
+
+def step_url(issue, step):
+    return reverse("issue-step", args=[issue.pk, step])
+
+
+def post_step(client, issue, step, data, action="next"):
+    return client.post(step_url(issue, step), {**data, "action": action})
+
+
+def start_draft(client, overview=None):
+    """Post the Overview of a new issue; returns the new draft."""
+    from issues.models import Issue
+
+    response = client.post(
+        reverse("issue-new"), {**(overview or full_steps()["overview"]), "action": "next"}
+    )
+    assert response.status_code == 302, response.content.decode()
+    return Issue.objects.order_by("-pk").first()
+
+
+def fill_draft(client, steps=None):
+    """A draft with every step of ``steps`` (default: full.json) saved; returns it."""
+    steps = steps or full_steps()
+    draft = start_draft(client, steps["overview"])
+    for step in ("details", "impact", "timeline", "review"):
+        response = post_step(client, draft, step, steps[step], action="back")
+        assert response.status_code == 302, response.content.decode()
+    return draft
+
+
+def label_of(html, field_id):
+    """The text of the <label for=field_id> in ``html`` (None when there is none)."""
+    match = re.search(rf'<label\s[^>]*for="{field_id}"[^>]*>\s*(.*?)\s*</label>', html, re.S)
+    return match and match.group(1)
