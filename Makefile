@@ -25,6 +25,17 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The production server (gunicorn, DEBUG off) on http://127.0.0.1:8000/, as the web container runs it.
+# Plain HTTP on loopback, so no redirect to HTTPS; the secret key is kept in var/secret_key.
+serve: $(STAMP)
+	@mkdir -p var && test -s var/secret_key || (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
+	DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-false}" \
+	GUNICORN_BIND=127.0.0.1:8000 PYTHON=$(BIN)/python \
+	sh -c '$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && exec bin/start-web'
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
