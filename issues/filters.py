@@ -57,7 +57,7 @@ def _vendor(queryset):
 
 
 class IssueFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="filter_search")
+    q = django_filters.CharFilter(label="Search", method="filter_search", max_length=200)
     priority = django_filters.ChoiceFilter(
         label="Priority", choices=Issue.PRIORITY_CHOICES, empty_label="Any priority"
     )
@@ -76,7 +76,7 @@ class IssueFilter(django_filters.FilterSet):
     reporter = django_filters.ChoiceFilter(
         label="Reporter", choices=[("mine", "Me")], empty_label="Anyone", method="filter_reporter"
     )
-    assignee = django_filters.CharFilter(label="Assignee", method="filter_assignee")
+    assignee = django_filters.CharFilter(label="Assignee", method="filter_assignee", max_length=100)
     overdue = django_filters.ChoiceFilter(
         label="Overdue",
         choices=[("1", "Overdue only")],
@@ -169,8 +169,10 @@ class IssueFilter(django_filters.FilterSet):
         notes = [
             f"Ignored unknown parameter “{key}”." for key in self.data if key not in PARAMETERS
         ]
-        for name, value in self.data.items():
-            if name in self.form.errors and name in PARAMETERS:
-                label = self.form.fields[name].label
-                notes.append(f"Ignored {label} “{value}”: not one of the allowed values.")
+        for name, errors in self.form.errors.items():
+            field = self.form.fields[name]
+            value = self.data.get(name, "")
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            why = "not one of the allowed values" if hasattr(field, "choices") else errors[0]
+            notes.append(f"Ignored {field.label} “{shown}”: {why}.".replace("..", "."))
         return notes

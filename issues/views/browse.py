@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -88,12 +88,15 @@ STALE = (
 def _page(paginator, number):
     """The requested page and a note when the request asked for one that does not exist."""
     try:
-        return paginator.page(number or 1), None
-    except PageNotAnInteger:
+        number = int(number or 1)
+    except ValueError:
         return paginator.page(1), f"“{number}” is not a page number: showing page 1."
-    except EmptyPage:
+    if number < 1:
+        return paginator.page(1), f"There is no page {number}: showing page 1."
+    if number > paginator.num_pages:
         last = paginator.num_pages
         return paginator.page(last), f"There is no page {number}: showing page {last}."
+    return paginator.page(number), None
 
 
 def _attach_progress(issues):
