@@ -83,3 +83,12 @@ def label_of(html, field_id):
     """The text of the <label for=field_id> in ``html`` (None when there is none)."""
     match = re.search(rf'<label\s[^>]*for="{field_id}"[^>]*>\s*(.*?)\s*</label>', html, re.S)
     return match and match.group(1)
+
+
+def logged_in(user):
+    """A test client of its own, logged in as ``user`` (pytest's ``client`` is shared)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

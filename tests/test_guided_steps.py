@@ -12,6 +12,7 @@ from tests.guided_support import (
     fill_draft,
     full_steps,
     label_of,
+    logged_in,
     milestone_rows,
     post_step,
     start_draft,
@@ -264,8 +265,8 @@ def test_review_previews_the_body_as_safe_html_and_saves_ticks(owner_client, dra
     assert ticks == [False, True, False, True, False]
 
 
-def test_another_user_gets_404_for_a_draft(client, draft, teammate):
-    client.force_login(teammate)
+def test_another_user_gets_404_for_a_draft(draft, teammate):
+    client = logged_in(teammate)
     for step in STEP_WORDS:
         assert client.get(step_url(draft, step)).status_code == 404
     response = post_step(client, draft, "details", {"description": "mine now"})

@@ -222,13 +222,13 @@ def _save_changes(request, issue, pending, data):
 
     latest = _issues().get(pk=issue.pk)
     latest_data = issue_to_dict(latest)
-    mine = [key for key in FORM_KEYS if pending.data.get(key) != latest_data.get(key)]
+    differing = [key for key in FORM_KEYS if pending.data.get(key) != latest_data.get(key)]
     _start_edit(latest, request.user)
     messages.error(
         request,
         "Someone else changed this issue while you were editing it, so your changes were not "
-        "saved. The latest values are shown below; your edits were to: "
-        + (", ".join(FIELD_LABELS[key] for key in mine) or "nothing")
+        "saved. The latest values are shown below; your version differed from them in: "
+        + (", ".join(FIELD_LABELS[key] for key in differing) or "nothing")
         + ".",
     )
     return redirect("issue-step", issue.pk, "review")
