@@ -1,5 +1,5 @@
 """Each feature module of issues.views owns its own URL patterns."""
 
-from issues.views import browse, export, guided
+from issues.views import admin_actions, browse, export, guided
 
-urlpatterns = [*browse.urlpatterns, *guided.urlpatterns, *export.urlpatterns]
+urlpatterns = [*browse.urlpatterns, *guided.urlpatterns, *export.urlpatterns, *admin_actions.urlpatterns]

@@ -1,0 +1,297 @@
+"""Access control, table-driven: every URL of the app × anonymous, an ordinary user, staff.
+
+The table must have a row for every named URL pattern the resolver knows (outside Django's
+admin, which is checked as a whole below), so a URL added without thinking about who may
+use it fails here. For each row and role:
+
+* anonymous users reach only the login and sign-up pages and /healthz; anything else
+  redirects to the login page and changes nothing, whatever the method;
+* GET changes nothing;
+* POST without a CSRF token is refused (403, whoever asks) and changes nothing;
+* POST with the token gives the row's expected status and changes the data only when the
+  row says so (deleting an issue: staff only).
+
+"Changes" compares every row of the issue tables and the user accounts before and after.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from issues.models import ChecklistItem, Issue, IssueChange, Milestone, Update
+from issues.serialization import create_issue
+from tests.conftest import EXAMPLES, PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "user", "staff")
+CSRF_TOKEN = "a" * 32  # a CSRF secret the tests put in the cookie and the form
+PUBLIC = {"login", "signup", "healthz"}
+
+
+@dataclass
+class World:
+    issue: Issue
+    draft: Issue
+    item: ChecklistItem
+    update: Update
+
+
+@dataclass
+class Row:
+    """Who gets what at one URL. ``get``/``post`` map role -> status; ``changes`` lists the
+    roles whose POST (with the token) changes data; ``data`` builds the POST body."""
+
+    kwargs: callable = lambda w: {}
+    get: dict = field(default_factory=lambda: {"user": 200, "staff": 200})
+    post: dict = field(default_factory=lambda: {"user": 405, "staff": 405})
+    changes: tuple = ()
+    data: callable = lambda w: {}
+
+
+def issue(w):
+    return {"pk": w.issue.pk}
+
+
+def versioned(**values):
+    return lambda w: {"version": w.issue.version, **values}
+
+
+ACTION = {"user": 302, "staff": 302}
+BOTH = ("user", "staff")
+
+TABLE = {
+    # Public pages. A logged-in user is sent on from login and sign-up.
+    "login": Row(
+        get={"anonymous": 200, "user": 302, "staff": 302},
+        post={"anonymous": 302, "user": 302, "staff": 302},
+        data=lambda w: {"username": "owner", "password": PASSWORD},
+    ),
+    "signup": Row(
+        get={"anonymous": 200, "user": 302, "staff": 302},
+        post={"anonymous": 302, "user": 302, "staff": 302},
+        changes=("anonymous",),
+        data=lambda w: {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD},
+    ),
+    "healthz": Row(
+        get={"anonymous": 200, "user": 200, "staff": 200},
+        post={"anonymous": 200, "user": 200, "staff": 200},
+    ),
+    # Logging out needs a login, and a POST.
+    "logout": Row(get={"user": 405, "staff": 405}, post=ACTION),
+    # Reading.
+    "issue-list": Row(post={"user": 200, "staff": 200}),
+    "issue-detail": Row(kwargs=issue, post={"user": 200, "staff": 200}),
+    "issue-export-md": Row(kwargs=issue, post={"user": 200, "staff": 200}),
+    "issue-body-md": Row(kwargs=issue, post={"user": 200, "staff": 200}),
+    "issue-list-export-zip": Row(post={"user": 200, "staff": 200}),
+    "issue-list-export-json": Row(post={"user": 200, "staff": 200}),
+    "draft-list": Row(post={"user": 200, "staff": 200}),
+    # Tracking an issue: any logged-in user, POST only.
+    "checklist-ticks": Row(
+        kwargs=lambda w: {"pk": w.issue.pk, "checklist": "todo"},
+        get={"user": 405, "staff": 405},
+        post=ACTION,
+        changes=BOTH,
+        data=lambda w: {"version": w.issue.version, "done": [w.item.pk]},
+    ),
+    "checklist-add": Row(
+        kwargs=lambda w: {"pk": w.issue.pk, "checklist": "todo"},
+        get={"user": 405, "staff": 405},
+        post=ACTION,
+        changes=BOTH,
+        data=versioned(**{"todo-text": "Check the other region"}),
+    ),
+    "checklist-remove": Row(
+        kwargs=lambda w: {"pk": w.issue.pk, "item_pk": w.item.pk},
+        get={"user": 405, "staff": 405},
+        post=ACTION,
+        changes=BOTH,
+        data=versioned(),
+    ),
+    "update-add": Row(
+        kwargs=issue,
+        get={"user": 405, "staff": 405},
+        post=ACTION,
+        changes=BOTH,
+        data=versioned(**{"update-date": "2026-11-20", "update-text": "Rolled back."}),
+    ),
+    # Only the author of an update (the ordinary user here) may correct it.
+    "update-edit": Row(
+        kwargs=lambda w: {"pk": w.issue.pk, "update_pk": w.update.pk},
+        get={"user": 200, "staff": 403},
+        post={"user": 302, "staff": 403},
+        changes=("user",),
+        data=versioned(date="2026-11-21", text="Rolled back on Friday."),
+    ),
+    "issue-status": Row(
+        kwargs=issue,
+        get={"user": 405, "staff": 405},
+        post=ACTION,
+        changes=BOTH,
+        data=versioned(status=Issue.IN_PROGRESS, confirm="on"),
+    ),
+    # Writing: the guided form. Steps keep typed input in the user's own pending edit.
+    "issue-new": Row(
+        post=ACTION,
+        changes=BOTH,
+        data=lambda w: {"name": "Latency regression", "type": "training", "action": "next"},
+    ),
+    "issue-edit": Row(kwargs=issue, get={"user": 302, "staff": 302}, post=ACTION),
+    "issue-step": Row(
+        kwargs=lambda w: {"pk": w.issue.pk, "step": "overview"},
+        post=ACTION,
+        data=lambda w: {"name": w.issue.name, "type": w.issue.type, "action": "next"},
+    ),
+    # Filing on GitHub (not configured in tests: it says so and changes nothing).
+    "issue-github": Row(kwargs=issue, get={"user": 405, "staff": 405}, post=ACTION),
+    # Deleting: staff only.
+    "issue-delete": Row(
+        kwargs=issue,
+        get={"user": 403, "staff": 200},
+        post={"user": 403, "staff": 302},
+        changes=("staff",),
+    ),
+}
+
+
+def app_url_names():
+    """Every URL pattern's name outside the admin; an unnamed pattern is an error."""
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":
+                    yield from walk(pattern.url_patterns)
+            else:
+                assert isinstance(pattern, URLPattern)
+                assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+                yield pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_row():
+    names = app_url_names()
+    missing = names - TABLE.keys()
+    assert not missing, f"no access-control row for {sorted(missing)}: add one to TABLE"
+    assert not TABLE.keys() - names, "rows for URLs that no longer exist"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(owner):
+    data = json.loads((EXAMPLES / "full.json").read_text())
+    published = create_issue(data, reporter=owner)
+    draft = create_issue({**data, "name": "Half-written", "status": Issue.DRAFT}, reporter=owner)
+    item = ChecklistItem.objects.create(
+        issue=published, checklist="todo", position=99, text="Ask the data team"
+    )
+    update = Update.objects.create(issue=published, text="Found it.", author=owner)
+    published.refresh_from_db()
+    return World(published, draft, item, update)
+
+
+def snapshot():
+    """Every row of the issue tables and the accounts, to see whether a request changed data."""
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (Issue, ChecklistItem, Update, Milestone, IssueChange)
+    ] + [list(get_user_model().objects.order_by("pk").values_list("username", "is_staff"))]
+
+
+def client_for(role, owner, staff):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = CSRF_TOKEN
+    if role != "anonymous":
+        client.force_login(owner if role == "user" else staff)
+    return client
+
+
+def assert_status(response, expected, role, method):
+    assert response.status_code == expected, (
+        f"{method} as {role}: {response.status_code}, expected {expected}"
+    )
+
+
+def assert_to_login(response, url):
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_access(name, role, world, owner, staff):
+    row = TABLE[name]
+    url = reverse(name, kwargs=row.kwargs(world))
+    client = client_for(role, owner, staff)
+    before = snapshot()
+
+    response = client.get(url)
+    if role == "anonymous" and name not in PUBLIC:
+        assert_to_login(response, url)
+    else:
+        assert_status(response, row.get[role], role, "GET")
+    assert snapshot() == before, f"GET {url} as {role} changed data"
+
+    response = client.post(url, row.data(world))
+    assert_status(response, 403, role, "POST without a CSRF token")
+    assert "This form has expired" in response.text
+    assert snapshot() == before, f"POST {url} without a CSRF token as {role} changed data"
+
+    response = client.post(url, {"csrfmiddlewaretoken": CSRF_TOKEN, **row.data(world)})
+    if role == "anonymous" and name not in PUBLIC:
+        assert_to_login(response, url)
+    else:
+        assert_status(response, row.post[role], role, "POST")
+    changed = snapshot() != before
+    assert changed == (role in row.changes), (
+        f"POST {url} as {role} {'changed' if changed else 'did not change'} data"
+    )
+
+
+def test_a_draft_is_its_authors_alone(world, staff):
+    client = Client()
+    client.force_login(staff)
+    for url in [
+        reverse("issue-detail", args=[world.draft.pk]),
+        reverse("issue-step", args=[world.draft.pk, "overview"]),
+        reverse("issue-export-md", args=[world.draft.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_staff_delete_removes_the_issue_and_its_rows(world, staff):
+    client = Client()
+    client.force_login(staff)
+    response = client.post(reverse("issue-delete", args=[world.issue.pk]))
+    assert response.url == reverse("issue-list")
+    assert not Issue.objects.filter(pk=world.issue.pk).exists()
+    assert not ChecklistItem.objects.filter(issue_id=world.issue.pk).exists()
+    assert not Update.objects.filter(issue_id=world.issue.pk).exists()
+    assert Issue.objects.filter(pk=world.draft.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "index", "changelist"),
+    [("anonymous", 302, 302), ("user", 302, 302), ("staff", 200, 403)],
+)
+def test_admin_is_for_staff_and_needs_permissions(role, index, changelist, owner, staff):
+    """Django's admin: its own login for staff; a model needs the staff member's permission."""
+    client = client_for(role, owner, staff)
+    for url, expected in [
+        (reverse("admin:index"), index),
+        (reverse("admin:issues_issue_changelist"), changelist),
+    ]:
+        response = client.get(url)
+        assert response.status_code == expected, url
+        if expected == 302:
+            assert response.url.startswith((reverse("admin:login"), reverse("login")))
