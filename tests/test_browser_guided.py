@@ -1,0 +1,136 @@
+"""In real Chromium: a person writes an issue through the guided form, by label."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from issues.models import Issue
+from issues.serialization import issue_to_dict, with_defaults
+from tests.conftest import PASSWORD
+from tests.guided_support import FULL
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Everything of full.json the guided form collects: not the to-do ticks, the added to-do item
+# or the updates, which are made on the issue page.
+COLLECTED = [key for key in with_defaults(FULL) if key not in ("todo", "updates")]
+TYPE_LABELS = {"model_performance": "Model Performance"}
+
+
+def press(page, name):
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def fill_overview(page, data):
+    page.get_by_label("Issue Name").fill(data["name"])
+    page.get_by_label("Type of Issue").select_option(label=TYPE_LABELS[data["type"]])
+    page.get_by_label("Related Model/Project").fill(data["related_project"])
+
+
+def fill_details(page, data):
+    page.get_by_label("Issue Description").fill(data["description"])
+    page.get_by_label("Expected Behavior").fill(data["expected_behavior"])
+    page.get_by_label("Proposed Solution").fill(data["proposed_solution"])
+    page.get_by_label("ML Framework/Libraries").fill(", ".join(data["frameworks"]))
+    page.get_by_label("Data Involved").fill(data["data_involved"])
+    page.get_by_label("Environment").select_option(label=data["environment"])
+
+
+def test_a_person_fills_every_step_with_full_json(logged_in_page, live_server):
+    page = logged_in_page
+    page.goto(f"{live_server.url}/issues/new/")
+    expect(page.get_by_role("listitem").filter(has_text="1. Overview")).to_have_attribute(
+        "aria-current", "step"
+    )
+    fill_overview(page, FULL)
+    press(page, "Next")
+
+    expect(page.get_by_role("heading", name="Specific Details")).to_be_visible()
+    fill_details(page, FULL)
+    press(page, "Next")
+
+    expect(page.get_by_role("heading", name="Impact Assessment")).to_be_visible()
+    page.get_by_label("Business Impact").fill(FULL["business_impact"])
+    page.get_by_label("Users/Systems Affected").fill(FULL["users_affected"])
+    page.get_by_label("Priority").select_option(label=f"!{FULL['priority']}")
+    press(page, "Next")
+
+    expect(page.get_by_role("heading", name="Communication and Timeline")).to_be_visible()
+    page.get_by_label("Reported Date").fill(FULL["reported_date"])
+    page.get_by_label("Target Resolution Date").fill(FULL["target_date"])
+    for number, milestone in enumerate(FULL["milestones"], start=1):
+        if number > 1:
+            press(page, "Add milestone")
+        row = page.get_by_role("group", name=f"Milestone {number}")
+        row.get_by_label("Milestone", exact=True).fill(milestone["title"])
+        row.get_by_label("Date", exact=True).fill(milestone["date"])
+    page.get_by_label("Assignees").fill(", ".join(FULL["assignees"]))
+    press(page, "Next")
+
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    expect(page.locator(".markdown-body")).to_contain_text("Fixed model deployed: 2026-12-02")
+    for item in FULL["definition_of_ready"]:
+        if item["done"]:
+            page.get_by_label(item["text"]).check()
+    press(page, "Create issue")
+
+    issue = Issue.objects.get()
+    expect(page).to_have_url(f"{live_server.url}/issues/{issue.pk}/")
+    saved, expected = issue_to_dict(issue), with_defaults(FULL)
+    assert {key: saved[key] for key in COLLECTED} == {key: expected[key] for key in COLLECTED}
+
+
+def test_back_and_next_lose_nothing_typed(logged_in_page, live_server):
+    page = logged_in_page
+    page.goto(f"{live_server.url}/issues/new/")
+    fill_overview(page, FULL)
+    press(page, "Next")
+    fill_details(page, {**FULL, "description": ""})  # invalid: the description is required
+    press(page, "Back")
+
+    expect(page.get_by_label("Issue Name")).to_have_value(FULL["name"])
+    press(page, "Next")
+    expect(page.get_by_label("Expected Behavior")).to_have_value(FULL["expected_behavior"])
+    expect(page.get_by_label("ML Framework/Libraries")).to_have_value(
+        "PyTorch, scikit-learn, pandas"
+    )
+    expect(page.get_by_role("alert")).to_contain_text("Issue Description: This field is required.")
+    page.get_by_role("link", name="Issue Description: This field is required.").click()
+    expect(page.get_by_label("Issue Description")).to_be_focused()
+
+    page.get_by_label("Issue Description").fill(FULL["description"])
+    press(page, "Next")
+    page.get_by_label("Business Impact").fill(FULL["business_impact"])
+    press(page, "Back")
+    expect(page.get_by_label("Issue Description")).to_have_value(FULL["description"])
+    press(page, "Next")
+    expect(page.get_by_label("Business Impact")).to_have_value(FULL["business_impact"])
+
+
+def test_leave_mid_way_and_resume_the_draft(logged_in_page, live_server):
+    page = logged_in_page
+    page.goto(f"{live_server.url}/issues/new/")
+    fill_overview(page, FULL)
+    press(page, "Next")
+    fill_details(page, FULL)
+    press(page, "Next")
+    page.get_by_label("Business Impact").fill("typed, then the session expired")
+
+    # The session ends: the browser forgets it, and the person logs in again.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/issues/drafts/")
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page).to_have_url(f"{live_server.url}/issues/drafts/")
+    expect(page.get_by_text("resumes at Impact")).to_be_visible()
+    page.get_by_role("link", name=FULL["name"]).click()
+    expect(page).to_have_url(re.compile(r"/issues/\d+/steps/impact/$"))
+    expect(page.get_by_role("listitem").filter(has_text="3. Impact")).to_have_attribute(
+        "aria-current", "step"
+    )
+    press(page, "Back")
+    expect(page.get_by_label("Issue Description")).to_have_value(FULL["description"])
+    expect(page.get_by_label("Environment")).to_have_value("production")
