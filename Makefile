@@ -44,5 +44,16 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The benchmark (bench/run.py, README "Performance"): a fresh database with COUNT issues, gunicorn,
+# every page against the floor. SQLite by default; DATABASE_URL=postgres://... uses dskit_bench.
+# wrk comes from Debian's packages (installed when root); without it a Python client measures.
+COUNT ?= 100000
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null 2>&1 && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; }; }; } || \
+	  echo "wrk is not installed: the benchmark uses its Python client"
+	$(BIN)/python bench/run.py --count $(COUNT) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var/staticfiles

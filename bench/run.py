@@ -1,12 +1,12 @@
 """The benchmark of issue 7: the app's pages at 100,000 issues, side by side with the floor.
 
-    .venv/bin/python bench/run.py [--count 100000] [--duration 5] [--connections 2]
+    .venv/bin/python bench/run.py [--count 100000] [--rounds 3] [--duration 2] [--connections 2]
 
 It creates a fresh database (an SQLite file in a temporary folder; with DATABASE_URL=postgres://...
 the dedicated database ``dskit_bench`` on that server, dropped and created again), migrates, loads
 ``seed_demo --count N``, creates a user with a logged-in session, starts gunicorn with 2 workers and
 production settings on 127.0.0.1, and measures every page with wrk (the Python client below when wrk
-is missing) for a bounded time each. The floor is the login page as an anonymous visitor: the base
+is missing), round after round, a bounded time each. The floor is the login page as an anonymous visitor: the base
 layout, no database query. Each figure is printed with its ratio to the floor, as a table and as
 JSON (bench/results/). Then it renders all N issues as Markdown documents in a process of its own
 (bench/render_all.py): issues per second and peak memory.
@@ -227,15 +227,31 @@ def python_load(port, path, headers, duration, connections):
     }
 
 
-def measure(load, port, name, path, headers, args):
-    status, body = get(port, path, headers)
-    if status != 200:
-        sys.exit(f"bench: GET {path} ({name}) answered {status}, not 200")
-    load(port, path, headers, 1, args.connections)  # warm both workers up
-    figures = load(port, path, headers, args.duration, args.connections)
-    figures = {key: round(value, 2) for key, value in figures.items()}
-    log(f"{name}: median {figures['median_ms']} ms, {figures['rps']} req/s")
-    return {"name": name, "path": path, "bytes": len(body.encode()), **figures}
+def measure(load, port, pages, args):
+    """Every page, round after round: a burst of load from elsewhere on the machine then slows
+    all pages alike. Each figure is the median over the rounds."""
+    for name, path, headers in pages:
+        status, _ = get(port, path, headers)
+        if status != 200:
+            sys.exit(f"bench: GET {path} ({name}) answered {status}, not 200")
+        load(port, path, headers, 1, args.connections)  # warm both workers up
+    rounds = {name: [] for name, _, _ in pages}
+    for number in range(1, args.rounds + 1):
+        log(f"round {number} of {args.rounds}")
+        for name, path, headers in pages:
+            rounds[name].append(load(port, path, headers, args.duration, args.connections))
+    results = []
+    for name, path, _ in pages:
+        figures = {
+            key: round(statistics.median(r[key] for r in rounds[name]), 2)
+            for key in ("median_ms", "p95_ms", "rps")
+        }
+        figures["requests"] = sum(r["requests"] for r in rounds[name])
+        figures["errors"] = sum(r["errors"] for r in rounds[name])
+        if figures["errors"]:
+            log(f"{name}: {figures['errors']} errors or non-2xx answers")
+        results.append({"name": name, "path": path, **figures})
+    return results
 
 
 # One new issue through every step of the guided form, as the example issue fills it in.
@@ -355,7 +371,8 @@ def render_all(env):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=100_000, help="issues to seed (100000)")
-    parser.add_argument("--duration", type=int, default=5, help="seconds of load per URL (5)")
+    parser.add_argument("--duration", type=int, default=2, help="seconds per URL a round (2)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all URLs (3)")
     parser.add_argument("--connections", type=int, default=2, help="concurrent connections (2)")
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     parser.add_argument("--output", type=Path, help="JSON file (bench/results/<db>-<time>.json)")
@@ -370,7 +387,8 @@ def main():
         "machine": machine(),
         "load": {
             "tool": "wrk" if use_wrk else "python",
-            "seconds_per_url": args.duration,
+            "seconds_per_url_and_round": args.duration,
+            "rounds": args.rounds,
             "connections": args.connections,
             "server": "gunicorn, 2 sync workers, DJANGO_DEBUG=false",
         },
@@ -411,11 +429,10 @@ def main():
         server = start_server(env, port, folder / "gunicorn.log")
         try:
             cookie = {"Cookie": f"sessionid={facts['session']}"}
-            log(f"gunicorn on 127.0.0.1:{port}; {args.duration} s per URL")
-            run["results"] = [
-                measure(load, port, name, path, cookie if logged_in else {}, args)
-                for name, path, logged_in in pages
-            ]
+            log(f"gunicorn on 127.0.0.1:{port}; {args.rounds} rounds of {args.duration} s per URL")
+            run["results"] = measure(
+                load, port, [(n, p, cookie if auth else {}) for n, p, auth in pages], args
+            )
             log("guided form: one new issue through all its steps, 5 times")
             run["guided"] = guided_submission(port, {"sessionid": facts["session"]}, repeat=5)
         finally:
@@ -431,7 +448,7 @@ def main():
     print(
         f"dskit benchmark: {vendor}, {args.count} issues, {run['machine']['cpu']} "
         f"({run['machine']['cores']} cores), {run['load']['tool']} -c{args.connections} "
-        f"{args.duration} s per URL, seeded in {run['seed_seconds']} s"
+        f"{args.rounds}x{args.duration} s per URL, seeded in {run['seed_seconds']} s"
     )
     print()
     print(table(run["results"]))
