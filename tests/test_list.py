@@ -305,7 +305,7 @@ def test_hostile_query_strings_never_fail(owner_client, owner):
 
 def test_empty_states_say_what_to_do(owner_client, owner):
     response = owner_client.get("/")
-    assert "No open issues." in response.text
+    assert "<strong>No issues yet</strong> that are open or in progress." in response.text
     assert 'href="/issues/new/">New issue</a> to write one' in response.text
     make_issue(owner)
     response = owner_client.get("/?priority=p0")
