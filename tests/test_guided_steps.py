@@ -233,6 +233,18 @@ def test_body_over_githubs_limit_says_how_far_over(owner_client, draft):
     assert '<a href="#id_description">' in html
 
 
+def test_a_body_too_long_from_many_rows_is_refused_on_review(owner_client):
+    steps = full_steps()
+    milestones = [{"title": "m" * 200, "date": "2026-11-20"} for _ in range(400)]
+    steps["timeline"].update(milestone_rows(milestones))
+    draft = fill_draft(owner_client, steps)
+    response = post_step(owner_client, draft, "review", {}, action="finish")
+    assert response.url == step_url(draft, "review")
+    html = owner_client.get(response.url).content.decode()
+    assert "characters over GitHub&#x27;s limit of 65,536 characters" in html
+    assert Issue.objects.get(pk=draft.pk).status == Issue.DRAFT
+
+
 def test_create_issue_sends_back_to_an_incomplete_step(owner_client, draft):
     post_step(owner_client, draft, "details", {"description": "d"})
     response = post_step(owner_client, draft, "review", {}, action="finish")

@@ -25,6 +25,14 @@ PRIORITY_HELP = format_html(
 )
 
 
+def overflow_message(length):
+    """What to say when the body is ``length`` characters long, over GitHub's limit."""
+    return (
+        f"The issue is {length - GITHUB_BODY_LIMIT:,} characters over GitHub's limit of "
+        f"{GITHUB_BODY_LIMIT:,} characters (its body would be {length:,}). Please shorten it."
+    )
+
+
 def _text(label, help_text, required=False, single_line=True, max_length=None):
     widget = forms.TextInput if single_line else forms.Textarea(attrs={"rows": 4})
     return forms.CharField(
@@ -87,21 +95,13 @@ class StepForm(forms.Form):
         return cleaned
 
     def check_body_length(self):
-        """GitHub refuses bodies over 65,536 characters: say how far over, at the longest text."""
+        """GitHub refuses bodies over 65,536 characters: report it at the longest text when
+        shortening that text alone can fix it (otherwise "Create issue" reports it)."""
         data = {**self.issue_data, **self.to_dict()}
-        length = len(markdown.render_body(data))
-        if length <= GITHUB_BODY_LIMIT:
-            return
+        over = len(markdown.render_body(data)) - GITHUB_BODY_LIMIT
         longest = max(TEXT_KEYS, key=lambda key: len(data.get(key) or ""))
-        if longest not in self.fields and self.fields:
-            # Another step holds the longest text; that step reports it.
-            return
-        self.add_error(
-            longest if longest in self.fields else None,
-            f"The issue is {length - GITHUB_BODY_LIMIT:,} characters over GitHub's limit of "
-            f"{GITHUB_BODY_LIMIT:,} characters (its body would be {length:,}). "
-            "Please shorten it.",
-        )
+        if over > 0 and longest in self.fields and len(data[longest]) > over:
+            self.add_error(longest, overflow_message(over + GITHUB_BODY_LIMIT))
 
     def error_items(self):
         """(anchor id, label, message) for the error summary at the top of the step."""

@@ -14,7 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
 from issues import markdown
-from issues.forms.guided import FIELD_LABELS, FORM_KEYS, STEP_FORMS, TimelineForm
+from issues.forms.guided import (
+    FIELD_LABELS,
+    FORM_KEYS,
+    GITHUB_BODY_LIMIT,
+    STEP_FORMS,
+    TimelineForm,
+    overflow_message,
+)
 from issues.history import record_changes
 from issues.models import Issue, PendingEdit
 from issues.serialization import apply_dict, create_issue, issue_to_dict, validate
@@ -169,7 +176,7 @@ def issue_step(request, pk, step):
         if action == "next":
             return _render_step(request, step, form, issue)
 
-    if step == "review" and action == "finish":
+    if action == "finish":
         return _finish(request, issue, pending, data)
     return redirect("issue-step", issue.pk, target)
 
@@ -187,6 +194,11 @@ def _finish(request, issue, pending, data):
                 f"Step “{STEP_TITLES[step]}” needs your attention before the issue can be saved.",
             )
             return redirect("issue-step", issue.pk, step)
+    length = len(markdown.render_body(data))
+    if length > GITHUB_BODY_LIMIT:
+        # Not one long text but many of them, or many rows: said on Review.
+        messages.error(request, overflow_message(length))
+        return redirect("issue-step", issue.pk, "review")
     problems = validate(
         {key: value for key, value in data.items() if key != "github"} | {"status": Issue.OPEN}
     )
