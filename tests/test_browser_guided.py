@@ -37,6 +37,15 @@ def fill_details(page, data):
     page.get_by_label("Environment").select_option(label=data["environment"])
 
 
+def milestone_input(page, number, label):
+    return page.get_by_role("group", name=f"Milestone {number}").get_by_label(label, exact=True)
+
+
+def fill_milestone(page, number, milestone):
+    milestone_input(page, number, "Milestone").fill(milestone["title"])
+    milestone_input(page, number, "Date").fill(milestone["date"])
+
+
 def test_a_person_fills_every_step_with_full_json(logged_in_page, live_server):
     page = logged_in_page
     page.goto(f"{live_server.url}/issues/new/")
@@ -59,12 +68,22 @@ def test_a_person_fills_every_step_with_full_json(logged_in_page, live_server):
     expect(page.get_by_role("heading", name="Communication and Timeline")).to_be_visible()
     page.get_by_label("Reported Date").fill(FULL["reported_date"])
     page.get_by_label("Target Resolution Date").fill(FULL["target_date"])
-    for number, milestone in enumerate(FULL["milestones"], start=1):
-        if number > 1:
-            press(page, "Add milestone")
-        row = page.get_by_role("group", name=f"Milestone {number}")
-        row.get_by_label("Milestone", exact=True).fill(milestone["title"])
-        row.get_by_label("Date", exact=True).fill(milestone["date"])
+    first, second, third = FULL["milestones"]
+    fill_milestone(page, 1, first)
+    page.evaluate("window.stillThisPage = true")
+    press(page, "Add milestone")
+    # guided.js added the row in place: the page was not reloaded.
+    assert page.evaluate("window.stillThisPage") is True
+    expect(milestone_input(page, 2, "Milestone")).to_be_focused()
+    fill_milestone(page, 2, {"title": "A row too many", "date": ""})
+    press(page, "Add milestone")
+    fill_milestone(page, 3, second)
+    press(page, "Remove milestone 2")
+    # The rows after the removed one are numbered anew.
+    expect(milestone_input(page, 2, "Milestone")).to_have_value(second["title"])
+    expect(page.get_by_role("group", name="Milestone 3")).to_have_count(0)
+    press(page, "Add milestone")
+    fill_milestone(page, 3, third)
     page.get_by_label("Assignees").fill(", ".join(FULL["assignees"]))
     press(page, "Next")
 
