@@ -91,14 +91,19 @@ def progress(issue, checklist):
 
 
 def set_ticks(issue, user, version, checklist, done_ids):
-    """Tick exactly the items ``done_ids`` of one checklist; untick the others."""
+    """Tick exactly the items ``done_ids`` of one checklist; untick the others.
+
+    Posting the ticks as they already are changes nothing, not even the version.
+    """
+    toggled = [item for item in items_of(issue, checklist) if item.done != (item.pk in done_ids)]
+    if not toggled:
+        if version != issue.version:
+            raise StaleIssue
+        return
     with tracked_change(issue, user, version):
-        changed = []
-        for item in items_of(issue, checklist):
-            if item.done != (item.pk in done_ids):
-                item.done = not item.done
-                changed.append(item)
-        ChecklistItem.objects.bulk_update(changed, ["done"])
+        for item in toggled:
+            item.done = not item.done
+        ChecklistItem.objects.bulk_update(toggled, ["done"])
 
 
 def add_item(issue, user, version, checklist, text):

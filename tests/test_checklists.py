@@ -167,3 +167,17 @@ def test_template_items_offer_no_remove_button(owner_client, owner):
 def test_checklist_changes_need_post(owner_client, owner):
     issue = make_issue(owner)
     assert owner_client.get(f"/issues/{issue.pk}/checklists/todo/").status_code == 405
+
+
+def test_posting_the_ticks_as_they_are_changes_nothing(owner_client, owner):
+    issue = make_issue(owner)
+    first = items(issue, "todo")[0]
+    url = f"/issues/{issue.pk}/checklists/todo/"
+    owner_client.post(url, {"version": 1, "done": [first.pk]})
+    json_headers = {"accept": "application/json"}
+    same = owner_client.post(url, {"version": 2, "done": [first.pk]}, headers=json_headers)
+    assert same.json() == {"version": 2, "done": 1, "total": 6}
+    assert version(issue) == 2 and IssueChange.objects.count() == 1
+    # Even a no-op must not hand a stale page the newer version.
+    stale = owner_client.post(url, {"version": 1, "done": [first.pk]}, headers=json_headers)
+    assert stale.status_code == 409

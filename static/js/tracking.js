@@ -40,9 +40,14 @@
   document.querySelectorAll("form.js-checklist").forEach(function (form) {
     form.querySelector("[data-save-ticks]").hidden = true;
     form.addEventListener("change", function (event) {
-      if (event.target.name !== "done") return;
-      // One request at a time, each with the version the previous one returned.
-      queue = queue.then(function () { return save(form); }).catch(function () {
+      // One request at a time, each with the version the previous one returned; ticks
+      // made while a request waits are sent together by it.
+      if (event.target.name !== "done" || form.dataset.queued) return;
+      form.dataset.queued = "yes";
+      queue = queue.then(function () {
+        delete form.dataset.queued;
+        return save(form);
+      }).catch(function () {
         window.location.reload();
       });
     });
