@@ -247,13 +247,16 @@ def test_a_body_too_long_from_many_rows_is_refused_on_review(owner_client):
 
 def test_create_issue_sends_back_to_an_incomplete_step(owner_client, draft):
     post_step(owner_client, draft, "details", {"description": "d"})
-    response = post_step(owner_client, draft, "review", {}, action="finish")
+    response = post_step(owner_client, draft, "review", {"ready": ["0", "2"]}, action="finish")
     assert response.url == step_url(draft, "impact")
     html = owner_client.get(response.url).content.decode()
     assert "Step “Impact” needs your attention" in html
     assert '<a href="#id_priority">Priority: This field is required.</a>' in html
     draft.refresh_from_db()
     assert draft.status == Issue.DRAFT
+    # The ticks were saved, not kept as typed input.
+    review = owner_client.get(step_url(draft, "review")).context["form"]
+    assert not review.is_bound and review.initial["ready"] == [0, 2]
 
 
 def test_create_issue_refuses_a_step_left_invalid(owner_client):

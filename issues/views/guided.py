@@ -126,8 +126,7 @@ def _render_step(request, step, form, issue=None):
 
 def issue_new(request):
     """The Overview step of a new issue: nothing is saved until the first valid "Next"."""
-    data = {"definition_of_ready": []}
-    form = STEP_FORMS["overview"](request.POST or None, issue_data=data)
+    form = STEP_FORMS["overview"](request.POST or None, issue_data={})
     if request.method == "POST" and form.is_valid():
         draft = create_issue(
             {**form.to_dict(), "description": "", "priority": "", "status": Issue.DRAFT},
@@ -156,7 +155,8 @@ def issue_step(request, pk, step):
     # A step button of the progress indicator leaves the step as "Back" does.
     action = request.POST.get("action", "back" if target else "next")
     remove = request.POST.get("remove_milestone", "")
-    if action == "add_milestone" or remove.isdigit():
+    rows_changed = action == "add_milestone" or remove.isdigit()
+    if rows_changed:
         rows = TimelineForm.rows_from(typed)
         if action == "add_milestone":
             rows.append(("", ""))
@@ -164,12 +164,12 @@ def issue_step(request, pk, step):
             rows.pop(int(remove))
         typed, target = TimelineForm.with_rows(typed, rows or [("", "")]), step
     elif target not in STEPS:
-        index = STEPS.index(step)
-        target = STEPS[max(index - 1, 0)] if action == "back" else STEPS[min(index + 1, 4)]
+        index = STEPS.index(step) + (-1 if action == "back" else 1)
+        target = STEPS[min(max(index, 0), len(STEPS) - 1)]
 
     form = form_class(request.POST if step == "review" else typed, issue_data=data)
     if form.is_valid():
-        _save_step(issue, pending, step, form.to_dict(), typed if target == step else None)
+        _save_step(issue, pending, step, form.to_dict(), typed if rows_changed else None)
         data.update(form.to_dict())
     else:
         _keep_typed(pending, step, typed)
