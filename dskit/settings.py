@@ -135,6 +135,9 @@ def database_config(url):
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+        # Tests use a file too (one per test process): in-memory SQLite shares a cache with
+        # table locks that fail at once instead of waiting, unlike the real file.
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     return config
 
 
