@@ -51,14 +51,16 @@ def test_required_fields_are_reported_next_to_the_field_and_in_the_summary(owner
 
 
 @pytest.mark.parametrize(
-    ("name", "message"),
+    ("typed", "message"),
     [
-        ("x" * 201, "Ensure this value has at most 200 characters (it has 201)."),
-        ("two\nlines", "Issue Name must be a single line."),
+        ({"name": "x" * 201}, "Ensure this value has at most 200 characters (it has 201)."),
+        ({"name": "two\nlines"}, "Issue Name must be a single line."),
+        ({"related_project": "a\rb"}, "Related Model/Project must be a single line."),
     ],
 )
-def test_issue_name_is_one_line_of_at_most_200_characters(owner_client, name, message):
-    response = owner_client.post(NEW, {"name": name, "type": "training", "action": "next"})
+def test_overview_texts_are_single_lines_of_at_most_200_characters(owner_client, typed, message):
+    data = {"name": "A name", "type": "training", "action": "next", **typed}
+    response = owner_client.post(NEW, data)
     assert message in response.content.decode()
     assert not Issue.objects.exists()
 

@@ -9,6 +9,7 @@ import datetime
 import re
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.html import format_html, format_html_join
 
 from issues import markdown
@@ -34,17 +35,27 @@ def overflow_message(length):
 
 
 def _text(label, help_text, required=False, single_line=True, max_length=None):
-    widget = forms.TextInput if single_line else forms.Textarea(attrs={"rows": 4})
+    if single_line:
+        return forms.CharField(
+            label=label,
+            help_text=help_text,
+            required=required,
+            max_length=max_length,
+            validators=[RegexValidator(r"^[^\r\n]*\Z", message=f"{label} must be a single line.")],
+        )
     return forms.CharField(
-        label=label, help_text=help_text, required=required, max_length=max_length, widget=widget
-    )
-
-
-def _date(label, help_text="YYYY-MM-DD", required=False):
-    return forms.DateField(
         label=label,
         help_text=help_text,
         required=required,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def _date(label, help_text="YYYY-MM-DD"):
+    return forms.DateField(
+        label=label,
+        help_text=help_text,
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -81,12 +92,6 @@ class StepForm(forms.Form):
     def bound_to(cls, issue_data):
         """This step bound to the values saved in ``issue_data``."""
         return cls(cls(issue_data=issue_data).data_from_initial(), issue_data=issue_data)
-
-    def clean_name(self):
-        name = self.cleaned_data["name"]
-        if "\n" in name or "\r" in name:
-            raise forms.ValidationError("Issue Name must be a single line.")
-        return name
 
     def clean(self):
         cleaned = super().clean()
@@ -217,18 +222,8 @@ class ImpactForm(StepForm):
 class MilestoneForm(forms.Form):
     """One row of Milestones; a blank row is ignored, a half-filled one is an error."""
 
-    title = forms.CharField(label="Milestone", max_length=200, required=False)
-    date = forms.DateField(
-        label="Date",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def clean_title(self):
-        title = self.cleaned_data["title"]
-        if "\n" in title or "\r" in title:
-            raise forms.ValidationError("A milestone must be a single line.")
-        return title
+    title = _text("Milestone", "", max_length=200)
+    date = _date("Date", help_text="")
 
     def clean(self):
         cleaned = super().clean()
@@ -309,7 +304,7 @@ class TimelineForm(StepForm):
         }
 
     def error_items(self):
-        items = [item for item in super().error_items() if item[2]]
+        items = super().error_items()
         for number, form in enumerate(self.milestones, start=1):
             for name, errors in form.errors.items():
                 field = form[name]
