@@ -193,6 +193,12 @@ def test_timeline_validation(owner_client, draft, data, field, message):
     assert not draft.milestones.exists()
 
 
+def test_milestone_rows_without_their_management_data_are_refused(owner_client, draft):
+    response = post_step(owner_client, draft, "timeline", timeline())
+    assert response.status_code == 200
+    assert "ManagementForm data is missing or has been tampered with" in response.content.decode()
+
+
 def test_blank_milestone_rows_are_ignored(owner_client, draft):
     rows = milestone_rows(
         [{"title": "", "date": ""}, {"title": "Fix deployed", "date": "2026-12-01"}]

@@ -265,6 +265,7 @@ class TimelineForm(StepForm):
         return data
 
     def is_valid(self):
+        # Both are validated (no short circuit), so that every error is shown at once.
         return self.milestones.is_valid() & super().is_valid()
 
     def clean_reported_date(self):
@@ -305,6 +306,7 @@ class TimelineForm(StepForm):
 
     def error_items(self):
         items = super().error_items()
+        items += [(None, "", error) for error in self.milestones.non_form_errors()]
         for number, form in enumerate(self.milestones, start=1):
             for name, errors in form.errors.items():
                 field = form[name]
