@@ -94,4 +94,4 @@ def test_move_an_issue_through_its_statuses(logged_in_page, live_server, owner):
     page.get_by_role("button", name="Reopen").click()
     expect(status).to_contain_text("Open")
     expect(page.locator("#updates li")).to_have_count(4)
-    expect(page.locator("#history")).to_contain_text("Status: closed → open")
+    expect(page.locator("#history")).to_contain_text("Status: Closed → Open")

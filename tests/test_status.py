@@ -48,6 +48,8 @@ def test_through_every_status_and_back(owner_client, owner):
         ("resolved", "closed"),
         ("closed", "open"),
     ]
+    history_log = owner_client.get(f"/issues/{issue.pk}/").text.split('id="history"')[1]
+    assert "<td>owner</td><td>Status: Closed → Open</td>" in history_log
 
 
 def test_the_page_offers_the_next_statuses(owner_client, owner):

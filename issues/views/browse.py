@@ -170,6 +170,9 @@ def _render_detail(request, issue, *, item_form=None, update_form=None):
     history = list(issue.changes.select_related("user")[:HISTORY_SIZE])
     for change in history:
         change.label = FIELD_LABELS.get(change.field, change.field)
+        if change.field == "status":
+            old, new = (STATUS_LABELS.get(value, value) for value in (change.old, change.new))
+            change.label += f": {old} → {new}"
     ctx = {
         "issue": issue,
         "checklists": checklists,
