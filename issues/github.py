@@ -90,7 +90,7 @@ def find_issue(title, since):
         "since": since.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "state": "all",
         "sort": "created",
-        "direction": "asc",
+        "direction": "desc",
         "per_page": 100,
     }
     found = _request("GET", f"/repos/{settings.GITHUB_REPOSITORY}/issues", params=params)

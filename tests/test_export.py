@@ -183,6 +183,20 @@ def test_json_export_filters_with_the_list_query_string(owner_client):
     assert len(data) == 2
 
 
+def test_exports_take_every_list_filter_and_its_sort(owner_client):
+    for name, priority in [("charlie", "p1"), ("alpha", "p1"), ("bravo", "p2"), ("delta", "p1")]:
+        create_issue({**example("minimal"), "name": name, "priority": priority})
+    query = "?status=all&priority=p1&sort=-name&page=3&q="
+    data = json.loads(content(owner_client.get(f"/issues/export.json{query}")))
+    assert [d["name"] for d in data] == ["delta", "charlie", "alpha"]
+    archive = zipfile.ZipFile(io.BytesIO(content(owner_client.get(f"/issues/export.zip{query}"))))
+    assert [name.split("-", 1)[1] for name in archive.namelist()] == [
+        "delta.md",
+        "charlie.md",
+        "alpha.md",
+    ]
+
+
 @pytest.mark.parametrize("url", ["/issues/export.zip", "/issues/export.json"])
 def test_list_export_query_count_does_not_grow_with_issues(
     owner_client, django_assert_num_queries, url
