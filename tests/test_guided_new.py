@@ -1,6 +1,7 @@
 """/issues/new/: the Overview step of a new issue; the first valid "Next" creates a draft."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertInHTML
 
@@ -86,3 +87,12 @@ def test_two_new_issues_are_two_drafts_with_their_own_urls(owner_client):
     assert first.pk != second.pk
     assert step_url(first, "details") != step_url(second, "details")
     assert [d.name for d in Issue.objects.order_by("pk")] == ["First", "Second"]
+
+
+def test_the_form_needs_its_csrf_token(owner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(NEW, {**full_steps()["overview"], "action": "next"})
+    assert response.status_code == 403
+    assert not Issue.objects.exists()
+    assert 'name="csrfmiddlewaretoken"' in client.get(NEW).content.decode()
