@@ -52,7 +52,9 @@ def test_filing_sends_rule_12_payload_with_githubs_headers_and_links_the_issue(
     assert (change.field, change.user) == ("github", owner)
 
     page = owner_client.get(f"/issues/{issue.pk}/").content.decode()
-    assert '<a href="https://github.com/ml-team/models/issues/1"' in page
+    assert (
+        'href="https://github.com/ml-team/models/issues/1" rel="noopener">#1 on GitHub</a>' in page
+    )
     assert "Update on GitHub" in page
     assert "File on GitHub" not in page
 
