@@ -85,7 +85,8 @@ def test_a_person_fills_every_step_with_full_json(logged_in_page, live_server):
     press(page, "Add milestone")
     fill_milestone(page, 3, third)
     page.get_by_label("Assignees").fill(", ".join(FULL["assignees"]))
-    press(page, "Next")
+    # Enter in a field means "Next", not the first button of the form ("Remove milestone 1").
+    page.get_by_label("Assignees").press("Enter")
 
     expect(page.get_by_role("heading", name="Review")).to_be_visible()
     expect(page.locator(".markdown-body")).to_contain_text("Fixed model deployed: 2026-12-02")
