@@ -7,6 +7,7 @@ the next attempt first looks on GitHub for the issue it may have created.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db.models import Q, Value
@@ -17,6 +18,8 @@ from issues import github, markdown
 from issues.history import record_changes
 from issues.models import Issue
 from issues.serialization import issue_to_dict
+
+logger = logging.getLogger(__name__)
 
 # Longer than any attempt can take (three requests of GITHUB_TIMEOUT each): a claim older than
 # this belongs to a request that died, and its outcome is unknown.
@@ -77,6 +80,7 @@ def file_issue(issue, user):
         if not isinstance(error, github.GitHubError) or isinstance(error, github.OutcomeUnknown):
             released["github_unknown_since"] = Coalesce("github_unknown_since", Value(now))
         Issue.objects.filter(pk=issue.pk).update(**released)
+        logger.warning("issue %s: filing on GitHub failed: %s", issue.pk, error)
         raise
 
     Issue.objects.filter(pk=issue.pk).update(
@@ -86,6 +90,7 @@ def file_issue(issue, user):
         github_filing_started_at=None,
         github_unknown_since=None,
     )
+    logger.info("issue %s: filed on GitHub as #%s (%s)", issue.pk, answer["number"], how)
     record_changes(
         issue, user, {}, {"github": {"number": answer["number"], "url": answer["html_url"]}}
     )
