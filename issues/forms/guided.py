@@ -310,7 +310,7 @@ class TimelineForm(StepForm):
         for number, form in enumerate(self.milestones, start=1):
             for name, errors in form.errors.items():
                 field = form[name]
-                items += [(field.auto_id, f"Milestone {number}: {field.label}", e) for e in errors]
+                items += [(field.auto_id, f"Milestone {number}, {field.label}", e) for e in errors]
         return items
 
     @staticmethod
@@ -344,7 +344,6 @@ class ReviewForm(StepForm):
 
     ready = forms.TypedMultipleChoiceField(
         label="Definition of Ready",
-        help_text="This issue is ready to be worked on when:",
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
