@@ -100,7 +100,7 @@ def test_one_issue_export_query_count_does_not_grow_with_rows(
             "updates": [{"date": "2026-11-20", "text": f"Update {n}"} for n in range(30)],
         }
     )
-    owner_client.get(url.format(pk=small.pk))  # the session and user are cached after this
+    # The session, the user, the issue, and its milestones, checklist items and updates.
     with django_assert_num_queries(6) as small_queries:
         owner_client.get(url.format(pk=small.pk))
     with django_assert_num_queries(len(small_queries)):
@@ -202,7 +202,7 @@ def test_list_export_query_count_does_not_grow_with_issues(
     owner_client, django_assert_num_queries, url
 ):
     many(2)
-    owner_client.get(url)
+    # The session, the user, the issues, and their milestones, checklist items and updates.
     with django_assert_num_queries(6) as few:
         content(owner_client.get(url))
     many(25)
