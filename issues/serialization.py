@@ -286,6 +286,7 @@ def apply_dict(issue, data):
     for key, checklist in CHECKLIST_KEYS.items():
         if key in data:
             ticked = [position for position, item in enumerate(data[key]) if item["done"]]
-            ChecklistItem.objects.filter(issue=issue, checklist=checklist).update(
-                done=ExpressionWrapper(Q(position__in=ticked), output_field=BooleanField())
-            )
+            # Items added since ``data`` was read (beyond its length) keep their ticks.
+            ChecklistItem.objects.filter(
+                issue=issue, checklist=checklist, position__lt=len(data[key])
+            ).update(done=ExpressionWrapper(Q(position__in=ticked), output_field=BooleanField()))

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from issues.models import Issue, IssueChange, PendingEdit
+from issues.models import ChecklistItem, Issue, IssueChange, PendingEdit
 from issues.serialization import create_issue, issue_to_dict
 from tests.guided_support import (
     FULL,
@@ -162,3 +162,18 @@ def test_save_changes_queries_do_not_grow_with_milestones(
         save_changes(small)
     with django_assert_num_queries(len(queries)):
         save_changes(large)
+
+
+def test_save_changes_keeps_the_tick_of_an_item_added_meanwhile(owner_client, issue):
+    owner_client.get(edit_url(issue))
+    post_step(owner_client, issue, "review", {"ready": ["0", "1"]}, action="back")
+    ChecklistItem.objects.create(
+        issue=issue,
+        checklist=ChecklistItem.READY,
+        position=5,
+        text="Data access granted",
+        done=True,
+    )
+    post_step(owner_client, issue, "review", {"ready": ["0", "1"]}, action="finish")
+    ready = issue_to_dict(Issue.objects.get(pk=issue.pk))["definition_of_ready"]
+    assert [item["done"] for item in ready] == [True, True, False, False, False, True]
