@@ -463,6 +463,7 @@ def main():
 
     run["missed"] = with_ratios(run["results"])
     render = run["render"]
+    peaks = ", ".join(f"{int(n):,}: {mib} MiB" for n, mib in render["peak_rss_mib_after"].items())
     print()
     print(
         f"dskit benchmark: {vendor}, {args.count} issues, {run['machine']['cpu']} "
@@ -475,7 +476,7 @@ def main():
     print(
         f"Markdown export: {render['issues']} issues in {render['seconds']} s = "
         f"{render['issues_per_second']} issues/s; peak memory {render['peak_rss_mib']} MiB "
-        f"(after the first 1,000: {render['peak_rss_mib_after_1000']} MiB)"
+        f"(after the first {peaks})"
     )
     guided, floor = run["guided"], run["results"][0]["median_ms"]
     guided["ms_per_request"] = round(guided["seconds"] * 1000 / guided["requests"], 1)
