@@ -48,7 +48,8 @@ def fill_milestone(page, number, milestone):
 
 def test_a_person_fills_every_step_with_full_json(logged_in_page, live_server):
     page = logged_in_page
-    page.goto(f"{live_server.url}/issues/new/")
+    page.get_by_role("link", name="New issue").first.click()
+    expect(page).to_have_url(f"{live_server.url}/issues/new/")
     expect(page.get_by_role("listitem").filter(has_text="1. Overview")).to_have_attribute(
         "aria-current", "step"
     )
@@ -99,6 +100,8 @@ def test_a_person_fills_every_step_with_full_json(logged_in_page, live_server):
     expect(page).to_have_url(f"{live_server.url}/issues/{issue.pk}/")
     saved, expected = issue_to_dict(issue), with_defaults(FULL)
     assert {key: saved[key] for key in COLLECTED} == {key: expected[key] for key in COLLECTED}
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("link", name=FULL["name"])).to_be_visible()
 
 
 def test_back_and_next_lose_nothing_typed(logged_in_page, live_server):
@@ -139,11 +142,12 @@ def test_leave_mid_way_and_resume_the_draft(logged_in_page, live_server):
 
     # The session ends: the browser forgets it, and the person logs in again.
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/issues/drafts/")
+    page.goto(f"{live_server.url}/")
     page.get_by_label("Username").fill("owner")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
+    page.get_by_role("link", name="Drafts (1)").click()
     expect(page).to_have_url(f"{live_server.url}/issues/drafts/")
     expect(page.get_by_text("resumes at Impact")).to_be_visible()
     page.get_by_role("link", name=FULL["name"]).click()
