@@ -140,6 +140,7 @@ def issue_new(request):
 
 
 def issue_step(request, pk, step):
+    """One step of a draft or of an issue being edited: shown, saved, left by any button."""
     if step not in STEPS:
         raise Http404("No such step.")
     issue, pending, data = _load(request, pk)
@@ -257,6 +258,7 @@ def issue_edit(request, pk):
 
 
 def draft_list(request):
+    """The user's drafts, newest first, each linked to the step where it stopped."""
     drafts = Issue.objects.filter(status=Issue.DRAFT, reporter=request.user).order_by("-updated_at")
     pending = {
         edit.issue_id: edit
