@@ -123,6 +123,15 @@ def test_a_body_over_65536_characters_is_refused_before_sending(owner_client, gi
     assert Issue.objects.get(pk=issue.pk).github_filing_started_at is None
 
 
+def test_an_update_with_a_body_too_long_is_refused_before_sending(owner_client, github):
+    issue = full_issue()
+    press(owner_client, issue)
+    Issue.objects.filter(pk=issue.pk).update(description="x" * 70000)
+    [(level, message)] = press(owner_client, Issue.objects.get(pk=issue.pk), "update")
+    assert level == "error" and "Nothing was sent." in message
+    assert [r.method for r in github.requests] == ["POST"]
+
+
 def test_a_body_of_exactly_65536_characters_is_sent(owner_client, github):
     data = json.loads((EXAMPLES / "full.json").read_text(encoding="utf-8"))
     padding = 65536 - len(markdown.render_body({**data, "description": "é"})) + 1
