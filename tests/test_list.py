@@ -316,8 +316,8 @@ def test_empty_states_say_what_to_do(owner_client, owner):
 def test_the_number_of_queries_is_fixed(owner_client, owner, django_assert_num_queries, rows):
     for number in range(rows):
         make_issue(owner, name=f"Issue {number}", assignees=["bob"])
-    # session, user, count, page, checklist progress, drafts count
-    with django_assert_num_queries(6):
+    # session, user, count, the page's ids, its issues, checklist progress, drafts count
+    with django_assert_num_queries(7):
         response = owner_client.get("/?q=issue&sort=-priority&assignee=bob")
     assert len(names(response)) == min(rows, 50)
 

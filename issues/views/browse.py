@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from issues.filters import OPEN_STATUSES, IssueFilter
 from issues.forms.tracking import ItemForm, StatusForm, TicksForm, UpdateForm, posted_version
 from issues.models import ChecklistItem, Issue
+from issues.pagination import IdPaginator
 from issues.tracking import (
     CHECKLIST_LABELS,
     STATUS_LABELS,
@@ -134,7 +134,7 @@ def _overdue(issue, today):
 
 def issue_list(request):
     issue_filter = IssueFilter(request.GET, Issue.objects.only(*LIST_COLUMNS), request=request)
-    page, page_note = _page(Paginator(issue_filter.qs, PAGE_SIZE), request.GET.get("page"))
+    page, page_note = _page(IdPaginator(issue_filter.qs, PAGE_SIZE), request.GET.get("page"))
     issues = list(page.object_list)
     _attach_progress(issues)
     today = timezone.localdate()
