@@ -74,8 +74,9 @@ def test_the_benchmark_floor_makes_no_query(client, django_assert_num_queries):
     assert response.status_code == 200
 
 
-# session + user, the count, the page of issues, their checklist progress, the user's drafts
-LIST_QUERIES = 6
+# session + user, the count, the page's ids (IdPaginator), its issues, their checklist progress,
+# the user's drafts
+LIST_QUERIES = 7
 
 
 @pytest.mark.parametrize(
