@@ -8,22 +8,14 @@ import datetime
 
 import django_filters
 from django.db import connections
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
+from issues import search
 from issues.models import Issue
 
 OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
 LIST_STATUSES = [value for value, _ in Issue.STATUS_CHOICES if value != Issue.DRAFT]
-
-# The searched text, exactly as the GIN index of migration 0003 spells it (PostgreSQL only).
-SEARCH_DOCUMENT = (
-    "to_tsvector('english'::regconfig, "
-    '"issues_issue"."name" || \' \' || "issues_issue"."related_project" || \' \' || '
-    '"issues_issue"."description" || \' \' || "issues_issue"."data_involved" || \' \' || '
-    '"issues_issue"."frameworks"::text)'
-)
-SEARCH_FIELDS = ["name", "related_project", "description", "data_involved", "frameworks"]
 
 # The assignees JSON list holds the login: PostgreSQL's jsonb @>, SQLite's json_each.
 SQLITE_ASSIGNEE = (
@@ -110,17 +102,7 @@ class IssueFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = css
 
     def filter_search(self, queryset, name, value):
-        if _vendor(queryset) == "postgresql":
-            match = RawSQL(  # noqa: S611 (constant SQL; the words are a parameter)
-                f"{SEARCH_DOCUMENT} @@ websearch_to_tsquery('english'::regconfig, %s)",
-                (value,),
-                output_field=BooleanField(),
-            )
-            return queryset.filter(match)
-        matches = Q()
-        for field in SEARCH_FIELDS:
-            matches |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(matches)
+        return search.matching(queryset, value)
 
     def filter_status(self, queryset, name, value):
         if value == "all":

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.db import connection
 
-from issues.filters import SEARCH_DOCUMENT
 from issues.models import Issue
+from issues.search import PG_DOCUMENT
 from tests.factories import bulk_issues, make_issue
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +173,7 @@ def test_search_uses_the_gin_index_on_postgresql(owner):
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         cursor.execute(
-            f"EXPLAIN SELECT id FROM issues_issue WHERE {SEARCH_DOCUMENT} "  # noqa: S608
+            f"EXPLAIN SELECT id FROM issues_issue WHERE {PG_DOCUMENT} "  # noqa: S608
             "@@ websearch_to_tsquery('english'::regconfig, %s)",
             ["drift"],
         )
