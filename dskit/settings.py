@@ -230,6 +230,8 @@ AXES_FAILURE_LIMIT = env_int("DSKIT_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DSKIT_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# No start-up banner: it would be a second line on every management command's stderr.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "dskit.throttle.lockout_response"
 # Behind N proxies the client address is the N-th from the right of X-Forwarded-For.
 AXES_IPWARE_PROXY_COUNT = env_int("DSKIT_PROXY_COUNT", 0) or None
