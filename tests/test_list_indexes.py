@@ -1,0 +1,75 @@
+"""The list's queries use the indexes made for them (Issue.Meta.indexes), and IdPaginator's pages
+are Django's pages: the same issues in the same order, read in two queries."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import QueryDict
+
+from issues.filters import IssueFilter
+from issues.models import Issue
+from issues.pagination import IdPaginator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issues():
+    """Enough issues that an index beats reading the table, with the planner's statistics."""
+    call_command("seed_demo", count=2000, stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def listed(query):
+    return IssueFilter(QueryDict(query), Issue.objects.all()).qs
+
+
+# PostgreSQL plans by its statistics: at 2,000 issues sorting a page beats any index, at 100,000
+# it takes these indexes (EXPLAIN ANALYZE in the README's Performance section; bench/run.py).
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL's plans depend on the table's size"
+)
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("", "issue_list_newest_idx"),
+        ("sort=priority", "issue_sort_priority_idx"),
+        ("sort=reported_date", "issue_sort_reported_idx"),
+        ("sort=-target_date", "issue_sort_target_idx"),
+        ("sort=-updated_at", "issue_sort_updated_idx"),
+        ("sort=name", "issue_sort_name_idx"),
+        ("priority=p1&type=training&sort=target_date", "issue_priority_type_idx"),
+    ],
+)
+def test_a_deep_page_reads_its_ids_from_the_index_made_for_it(issues, query, index):
+    ids = listed(query).values_list("pk", flat=True)[500:550]
+    assert index in ids.explain()
+
+
+@sqlite_only
+def test_the_default_list_counts_from_its_index(issues):
+    assert "COVERING INDEX issue_list_newest_idx" in listed("").values("status").explain()
+
+
+@pytest.mark.parametrize("query", ["", "sort=priority", "sort=-name&status=all", "type=training"])
+def test_id_pages_are_djangos_pages(issues, query):
+    pages, id_pages = Paginator(listed(query), 50), IdPaginator(listed(query), 50)
+    assert id_pages.count == pages.count
+    for number in (1, 2, pages.num_pages // 2, pages.num_pages):
+        expected = [issue.pk for issue in pages.page(number)]
+        assert [issue.pk for issue in id_pages.page(number)] == expected
+
+
+def test_an_id_page_is_two_queries_whatever_its_number(issues, django_assert_num_queries):
+    paginator = IdPaginator(listed(""), 50)
+    assert paginator.num_pages > 20
+    for number in (1, 20):
+        with django_assert_num_queries(2):
+            assert len(list(paginator.page(number))) == 50
