@@ -1,12 +1,12 @@
 """Markdown and JSON exports of issues, and filing an issue on GitHub."""
 
 import datetime
-import zipfile
 
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,7 @@ from issues.exports import document_filename, iter_issue_dicts, iter_json
 from issues.filters import IssueFilter
 from issues.models import Issue
 from issues.serialization import issue_to_dict
+from issues.zipstream import iter_zip
 
 
 def _issue(pk):
@@ -58,40 +59,15 @@ def list_export_json(request):
     return _attachment(chunks, "application/json; charset=utf-8", filename)
 
 
-class _Pipe:
-    """A write-only file for ZipFile that hands over what was written since the last take."""
-
-    def __init__(self):
-        self.chunks = []
-
-    def write(self, data):
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self):
-        pass
-
-    def take(self):
-        data = b"".join(self.chunks)
-        self.chunks.clear()
-        return data
-
-
-def _zip_chunks(pairs):
-    """A zip of one Markdown document per issue, produced as it is sent (never held whole)."""
-    pipe = _Pipe()
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for issue, data in pairs:
-            entry = zipfile.ZipInfo(document_filename(issue), issue.updated_at.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, markdown.render_document(data))
-            yield pipe.take()
-    yield pipe.take()
+def _documents(pairs):
+    for issue, data in pairs:
+        when = timezone.localtime(issue.updated_at).timetuple()[:6]
+        yield document_filename(issue), markdown.render_document(data), when
 
 
 def list_export_zip(request):
     filename = f"dskit-issues-{datetime.date.today().isoformat()}.zip"
-    chunks = _zip_chunks(iter_issue_dicts(_filtered_issues(request)))
+    chunks = iter_zip(_documents(iter_issue_dicts(_filtered_issues(request))))
     return _attachment(chunks, "application/zip", filename)
 
 
