@@ -1,7 +1,5 @@
 """Markdown and JSON exports of issues, and filing an issue on GitHub."""
 
-import datetime
-
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,15 +23,18 @@ def _issue(pk):
     return get_object_or_404(queryset, pk=pk)
 
 
-def export_md(request, pk):
-    issue = _issue(pk)
-    response = HttpResponse(
-        markdown.render_document(issue_to_dict(issue)), content_type="text/markdown; charset=utf-8"
-    )
+def _as_attachment(response, filename):
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=document_filename(issue)
+        as_attachment=True, filename=filename
     )
     return response
+
+
+def export_md(request, pk):
+    issue = _issue(pk)
+    document = markdown.render_document(issue_to_dict(issue))
+    response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
+    return _as_attachment(response, document_filename(issue))
 
 
 def body_md(request, pk):
@@ -45,18 +46,10 @@ def _filtered_issues(request):
     return IssueFilter(request.GET, queryset=Issue.objects.all(), request=request).qs
 
 
-def _attachment(chunks, content_type, filename):
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
-    )
-    return response
-
-
 def list_export_json(request):
-    filename = f"dskit-issues-{datetime.date.today().isoformat()}.json"
     chunks = iter_json(iter_issue_dicts(_filtered_issues(request)))
-    return _attachment(chunks, "application/json; charset=utf-8", filename)
+    response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
+    return _as_attachment(response, f"dskit-issues-{timezone.localdate()}.json")
 
 
 def _documents(pairs):
@@ -66,9 +59,9 @@ def _documents(pairs):
 
 
 def list_export_zip(request):
-    filename = f"dskit-issues-{datetime.date.today().isoformat()}.zip"
     chunks = iter_zip(_documents(iter_issue_dicts(_filtered_issues(request))))
-    return _attachment(chunks, "application/zip", filename)
+    response = StreamingHttpResponse(chunks, content_type="application/zip")
+    return _as_attachment(response, f"dskit-issues-{timezone.localdate()}.zip")
 
 
 @require_POST
