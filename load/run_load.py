@@ -30,6 +30,7 @@ import os
 import random
 import re
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -464,12 +465,17 @@ def start_server(database_url, workers, workdir):
     sys.exit("the server did not become healthy in 120 s")
 
 
-def restart_postgres(after, log):
+def default_restart_command():
+    version = (
+        sorted(os.listdir("/etc/postgresql"))[-1] if os.path.isdir("/etc/postgresql") else "15"
+    )
+    return f"pg_ctlcluster --skip-systemctl-redirect {version} main restart"
+
+
+def restart_postgres(after, command, log):
     time.sleep(after)
-    version = sorted(os.listdir("/etc/postgresql"))[-1]
     started = time.monotonic()
-    command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"]
-    subprocess.run(command, check=True)  # noqa: S603, S607
+    subprocess.run(shlex.split(command), check=True)  # noqa: S603
     log.append((started, time.monotonic()))
 
 
@@ -507,6 +513,10 @@ def main():
     parser.add_argument("--max-requests", type=int, default=5000)
     parser.add_argument("--max-seconds", type=float, default=300)
     parser.add_argument("--restart-postgres-after", type=float, metavar="SECONDS")
+    parser.add_argument(
+        "--restart-command",
+        help="how to restart PostgreSQL (default: pg_ctlcluster ... main restart)",
+    )
     args = parser.parse_args()
     if args.clients > 64 or args.max_requests > 50000 or args.max_seconds > 1800:
         sys.exit("bounded: at most 64 clients, 50000 requests and 1800 s")
@@ -535,7 +545,14 @@ def main():
     restarts = []
     if args.restart_postgres_after is not None:
         threads.append(
-            threading.Thread(target=restart_postgres, args=(args.restart_postgres_after, restarts))
+            threading.Thread(
+                target=restart_postgres,
+                args=(
+                    args.restart_postgres_after,
+                    args.restart_command or default_restart_command(),
+                    restarts,
+                ),
+            )
         )
     started = time.monotonic()
     crashed = []
