@@ -523,7 +523,6 @@ def main():
 
     setup_django()
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    workdir = Path(tempfile.mkdtemp(prefix="dskit-load-"))
     server = None
     if args.url:
         base = args.url.rstrip("/")
@@ -531,6 +530,7 @@ def main():
             sys.exit("the load test only targets loopback (127.0.0.1, localhost, ::1)")
         database = "(given server)"
     else:
+        workdir = Path(tempfile.mkdtemp(prefix="dskit-load-"))
         database_url = args.database_url or f"sqlite:///{workdir / 'load.sqlite3'}"
         if database_url.startswith("postgres"):
             fresh_postgres_database(database_url)
@@ -571,7 +571,6 @@ def main():
         server.terminate()
         server.wait(timeout=60)
         tracebacks = (workdir / "server.log").read_text().count("Traceback")
-        shutil.rmtree(workdir / "static", ignore_errors=True)
 
     total = len(stats.latencies)
     print(f"database            {database}, {args.workers} gunicorn workers, {base}")
@@ -611,6 +610,10 @@ def main():
         failed = True
     if restarts and [e for e in stats.server_errors if e[0] > restarts[0][1] + 30]:
         failed = True  # the app did not recover by itself
+    if server and failed:
+        print(f"server log kept in {workdir / 'server.log'}")
+    elif server:
+        shutil.rmtree(workdir, ignore_errors=True)
     sys.exit(1 if failed else 0)
 
 
