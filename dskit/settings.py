@@ -233,8 +233,6 @@ AXES_RESET_ON_SUCCESS = True
 # No start-up banner: it would be a second line on every management command's stderr.
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "dskit.throttle.lockout_response"
-# Lockouts are logged as warnings; no start-up banner on stderr (commands print one line).
-AXES_VERBOSE = False
 # Behind N proxies the client address is the N-th from the right of X-Forwarded-For.
 AXES_IPWARE_PROXY_COUNT = env_int("DSKIT_PROXY_COUNT", 0) or None
 if AXES_IPWARE_PROXY_COUNT:
