@@ -1,7 +1,7 @@
 """Free-text search of the issue list, with an index on both databases.
 
-PostgreSQL: English full-text search over a GIN index on ``PG_DOCUMENT`` (migration 0003;
-the query repeats the indexed expression exactly, so that the index is used).
+PostgreSQL: English full-text search over ``search_document``, a stored tsvector column of
+the same columns with a GIN index (migration 0007), so that no query computes to_tsvector.
 
 SQLite: an FTS5 table over the same columns, kept in step with ``issues_issue`` by triggers.
 It is made by ``ensure_sqlite_index`` after every ``migrate`` (post_migrate) rather than by a
@@ -13,12 +13,7 @@ from django.db import connections
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
-PG_DOCUMENT = (
-    "to_tsvector('english'::regconfig, "
-    '"issues_issue"."name" || \' \' || "issues_issue"."related_project" || \' \' || '
-    '"issues_issue"."description" || \' \' || "issues_issue"."data_involved" || \' \' || '
-    '"issues_issue"."frameworks"::text)'
-)
+PG_DOCUMENT = '"issues_issue"."search_document"'
 PG_MATCH = f"{PG_DOCUMENT} @@ websearch_to_tsquery('english'::regconfig, %s)"
 
 SQLITE_MATCH = (
