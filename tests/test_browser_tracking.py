@@ -57,7 +57,8 @@ def test_tick_items_add_an_item_and_updates(logged_in_page, live_server, owner):
 
     # Someone else changed the issue meanwhile: the tick is refused and the page reloads.
     Issue.objects.filter(pk=issue.pk).update(version=F("version") + 1)
-    page.get_by_label("Test and validate solution").check()
+    # click, not check: the page reloads before check() could see the box ticked.
+    page.get_by_label("Test and validate solution").click()
     expect(page.get_by_role("alert").filter(has_text="changed by someone else")).to_be_visible()
     expect(page.get_by_label("Test and validate solution")).not_to_be_checked()
     assert ticks(issue, "todo")[3] is False
