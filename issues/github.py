@@ -133,7 +133,7 @@ def _request(method, url, **kwargs):
     try:
         with _client() as client:
             response = client.request(method, url, **kwargs)
-    except (httpx.ConnectError, httpx.ConnectTimeout):
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol):
         raise GitHubError(
             f"dskit could not connect to GitHub at {where}; nothing was sent. Check "
             "GITHUB_API_URL and this server's network connection, then try again."

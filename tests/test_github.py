@@ -201,6 +201,15 @@ def test_a_repository_that_is_not_owner_slash_name_counts_as_missing(settings):
     assert github.missing_settings() == []
 
 
+def test_an_api_url_that_is_not_http_is_a_connection_failure(settings):
+    settings.GITHUB_API_URL = "ftp://github.example.com"
+    settings.GITHUB_REPOSITORY, settings.GITHUB_TOKEN = "ml-team/models", "t"
+    with pytest.raises(github.GitHubError) as error:
+        github.create_issue({"title": "t", "body": "b", "labels": [], "assignees": []})
+    assert not isinstance(error.value, github.OutcomeUnknown)
+    assert "could not connect to GitHub at ftp://github.example.com" in error.value.message
+
+
 def test_the_token_is_never_shown_logged_or_stored(owner_client, github, caplog, capsys):
     caplog.set_level(logging.DEBUG)
     issue = full_issue()
