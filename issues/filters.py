@@ -4,12 +4,11 @@ Keys and values come from an allow-list: a value that is not allowed is ignored 
 reported in ``IssueFilter.notes`` (shown on the page), never an error.
 """
 
-import datetime
-
 import django_filters
 from django.db import connections
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from issues import search
 from issues.models import Issue
@@ -29,23 +28,6 @@ SORT_FIELDS = {
     "updated_at": "Last updated",
     "name": "Issue Name",
 }
-PARAMETERS = {
-    "priority",
-    "type",
-    "environment",
-    "status",
-    "reporter",
-    "assignee",
-    "overdue",
-    "filed",
-    "q",
-    "sort",
-    "page",
-}
-
-
-def _vendor(queryset):
-    return connections[queryset.db].vendor
 
 
 class IssueFilter(django_filters.FilterSet):
@@ -117,7 +99,7 @@ class IssueFilter(django_filters.FilterSet):
 
     def filter_assignee(self, queryset, name, value):
         login = value.strip().removeprefix("@")
-        if _vendor(queryset) == "postgresql":
+        if connections[queryset.db].vendor == "postgresql":
             return queryset.filter(assignees__contains=[login])
         matches = RawSQL(  # noqa: S611 (constant SQL; the login is a parameter)
             SQLITE_ASSIGNEE, (login,), output_field=BooleanField()
@@ -125,7 +107,7 @@ class IssueFilter(django_filters.FilterSet):
         return queryset.filter(matches)
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(status__in=OPEN_STATUSES, target_date__lt=datetime.date.today())
+        return queryset.filter(status__in=OPEN_STATUSES, target_date__lt=timezone.localdate())
 
     def filter_filed(self, queryset, name, value):
         return queryset.filter(github_number__isnull=value == "0")
@@ -148,13 +130,12 @@ class IssueFilter(django_filters.FilterSet):
     @property
     def notes(self):
         """What was ignored in the query string, in words a user can act on."""
-        notes = [
-            f"Ignored unknown parameter “{key}”." for key in self.data if key not in PARAMETERS
-        ]
+        known = {*self.filters, "page"}
+        notes = [f"Ignored unknown parameter “{key}”." for key in self.data if key not in known]
         for name, errors in self.form.errors.items():
             field = self.form.fields[name]
             value = self.data.get(name, "")
             shown = value if len(value) <= 40 else value[:40] + "…"
             why = "not one of the allowed values" if hasattr(field, "choices") else errors[0]
-            notes.append(f"Ignored {field.label} “{shown}”: {why}.".replace("..", "."))
+            notes.append(f"Ignored {field.label} “{shown}”: {why.rstrip('.')}.")
         return notes

@@ -268,6 +268,13 @@ def test_the_page_links_keep_the_filters(owner_client):
         ("filed=2", ["Ignored Filed on GitHub “2”: not one of the allowed values."]),
         ("colour=red", ["Ignored unknown parameter “colour”."]),
         (
+            "q=" + "x" * 201,
+            [
+                f"Ignored Search “{'x' * 40}…”: Ensure this value has at most 200 characters"
+                " (it has 201)."
+            ],
+        ),
+        (
             "type=%3Cscript%3E",
             ["Ignored Type of Issue “&lt;script&gt;”: not one of the allowed values."],
         ),
