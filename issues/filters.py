@@ -21,12 +21,16 @@ SQLITE_ASSIGNEE = (
     'EXISTS (SELECT 1 FROM json_each("issues_issue"."assignees") WHERE json_each.value = %s)'
 )
 
+# Each sort key with the words for its two directions (``-key`` is the second).
 SORT_FIELDS = {
-    "priority": "Priority",
-    "reported_date": "Reported Date",
-    "target_date": "Target Resolution Date",
-    "updated_at": "Last updated",
-    "name": "Issue Name",
+    "priority": ("Priority, !p0 first", "Priority, !p3 first"),
+    "reported_date": ("Reported Date, oldest first", "Reported Date, newest first"),
+    "target_date": (
+        "Target Resolution Date, earliest first",
+        "Target Resolution Date, latest first",
+    ),
+    "updated_at": ("Last updated, longest ago first", "Last updated, most recent first"),
+    "name": ("Issue Name, A to Z", "Issue Name, Z to A"),
 }
 
 
@@ -67,8 +71,8 @@ class IssueFilter(django_filters.FilterSet):
         label="Sort by",
         choices=[
             choice
-            for field, label in SORT_FIELDS.items()
-            for choice in ((field, f"{label} ↑"), (f"-{field}", f"{label} ↓"))
+            for key, (ascending, descending) in SORT_FIELDS.items()
+            for choice in ((key, ascending), (f"-{key}", descending))
         ],
         empty_label="Newest first",
     )
