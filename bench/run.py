@@ -142,11 +142,13 @@ def free_port():
 
 
 def start_server(env, port, log_path):
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "dskit.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--error-logfile", str(log_path)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    """gunicorn, its log and the app's (tracebacks of a failing page) in ``log_path``."""
+    with open(log_path, "w") as log_file:
+        server = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "dskit.wsgi:application", "--workers", "2",
+             "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -244,7 +246,10 @@ def measure(load, server, port, pages, args):
     for name, path, headers in pages:
         status, _ = get(port, path, headers)
         if status != 200:
-            sys.exit(f"bench: GET {path} ({name}) answered {status}, not 200")
+            errors = args.server_log.read_text()[-3000:]
+            sys.exit(
+                f"bench: GET {path} ({name}) answered {status}, not 200; server log:\n{errors}"
+            )
         load(port, path, headers, 1, args.connections)  # warm both workers up
     rounds = {name: [] for name, _, _ in pages}
     for number in range(1, args.rounds + 1):
@@ -445,7 +450,8 @@ def main():
             log(f"only {last_page} list pages at --count {args.count}: 'page 1,000' is page {deep}")
 
         port = free_port()
-        server = start_server(env, port, folder / "gunicorn.log")
+        args.server_log = folder / "gunicorn.log"
+        server = start_server(env, port, args.server_log)
         try:
             cookie = {"Cookie": f"sessionid={facts['session']}"}
             log(f"gunicorn on 127.0.0.1:{port}; {args.rounds} rounds of {args.duration} s per URL")
@@ -475,8 +481,8 @@ def main():
     print()
     print(
         f"Markdown export: {render['issues']} issues in {render['seconds']} s = "
-        f"{render['issues_per_second']} issues/s; peak memory {render['peak_rss_mib']} MiB "
-        f"(after the first {peaks})"
+        f"{render['issues_per_second']} issues/s; peak memory {render['peak_rss_mib']} MiB"
+        + (f" (after the first {peaks})" if peaks else "")
     )
     guided, floor = run["guided"], run["results"][0]["median_ms"]
     guided["ms_per_request"] = round(guided["seconds"] * 1000 / guided["requests"], 1)
