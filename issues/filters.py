@@ -6,7 +6,7 @@ reported in ``IssueFilter.notes`` (shown on the page), never an error.
 
 import django_filters
 from django.db import connections
-from django.db.models import BooleanField
+from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -32,6 +32,14 @@ SORT_FIELDS = {
     "updated_at": ("Last updated, longest ago first", "Last updated, most recent first"),
     "name": ("Issue Name, A to Z", "Issue Name, Z to A"),
 }
+
+
+def _nulls_last(key):
+    """Issues without a Target Resolution Date come after those with one, either way."""
+    if key.lstrip("-") != "target_date":
+        return key
+    target = F("target_date")
+    return target.desc(nulls_last=True) if key.startswith("-") else target.asc(nulls_last=True)
 
 
 class IssueFilter(django_filters.FilterSet):
@@ -122,7 +130,7 @@ class IssueFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         if self.form.cleaned_data.get("sort"):
             # A stable order, so that no issue shows on two pages.
-            return queryset.order_by(*queryset.query.order_by, "-id")
+            return queryset.order_by(*map(_nulls_last, queryset.query.order_by), "-id")
         return queryset.order_by("-id")
 
     @property

@@ -213,6 +213,24 @@ def test_sort(owner_client, owner, sort, expected):
     assert names(owner_client.get(f"/?sort={sort}")) == expected
 
 
+@pytest.mark.parametrize("sort", ["target_date", "-target_date"])
+def test_issues_without_a_target_date_come_last(owner_client, owner, sort):
+    make_issue(owner, name="No target")
+    make_issue(owner, name="Early", reported_date="2026-01-01", target_date="2026-02-01")
+    make_issue(owner, name="Late", reported_date="2026-01-01", target_date="2026-03-01")
+    response = owner_client.get(f"/?sort={sort}")
+    assert names(response)[-1] == "No target"
+    assert f'<option value="{sort}" selected>' in response.text
+
+
+def test_the_form_shows_the_filters_in_use(owner_client):
+    response = owner_client.get("/?priority=p0&status=all&sort=-name&assignee=bob&q=drift")
+    for selected in ('value="p0" selected', 'value="all" selected', 'value="-name" selected'):
+        assert selected in response.text
+    assert 'name="assignee" value="bob"' in response.text
+    assert 'name="q" value="drift"' in response.text
+
+
 def test_pages_of_fifty_with_numbers_and_edges(owner_client):
     bulk_issues(101)
     first = owner_client.get("/")

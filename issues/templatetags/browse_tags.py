@@ -19,3 +19,9 @@ def priority_badge(priority):
     if priority not in PRIORITY_BADGES:
         return ""
     return format_html('<span class="badge {}">!{}</span>', PRIORITY_BADGES[priority], priority)
+
+
+@register.filter
+def submitted(field):
+    """The value a GET form's field was submitted with, as the URL wrote it."""
+    return field.form.data.get(field.html_name, "")
