@@ -3,10 +3,14 @@
 import datetime
 import json
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 
 from issues.models import Issue, IssueChange, Update
+from issues.tracking import StaleIssue, add_update, tracked_issues
 from tests.conftest import EXAMPLES
 from tests.factories import make_issue
 
@@ -212,3 +216,28 @@ def test_a_missing_or_wrong_version_is_refused(owner_client, owner, version):
     )
     assert response.status_code == 302
     assert not Update.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_changes_from_one_version_save_exactly_one(owner):
+    """Six people press "Add update" on the same page at once: one is saved, five refused."""
+    issue = make_issue(owner)
+    start = threading.Barrier(6)
+
+    def attempt(number):
+        try:
+            loaded = tracked_issues().get(pk=issue.pk)
+            start.wait()
+            add_update(loaded, owner, 1, datetime.date(2026, 11, 20), f"Update {number}")
+            return "saved"
+        except StaleIssue:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(attempt, range(6)))
+    assert sorted(outcomes) == ["refused"] * 5 + ["saved"]
+    assert Update.objects.count() == 1
+    assert Issue.objects.get(pk=issue.pk).version == 2
+    assert IssueChange.objects.count() == 1
