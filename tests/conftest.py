@@ -15,6 +15,12 @@ CHROMIUM = os.environ.get("DSKIT_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Full-strength hashing costs ~0.3 s a user; tests check who logs in, not the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def owner(django_user_model):
     return django_user_model.objects.create_user("owner", password=PASSWORD)
