@@ -182,11 +182,6 @@ def test_every_url_has_a_row():
     assert not TABLE.keys() - names, "rows for URLs that no longer exist"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(owner):
     data = json.loads((EXAMPLES / "full.json").read_text())
