@@ -191,6 +191,18 @@ def checklist_rows(issue, key, items):
     ]
 
 
+def milestone_rows(issue, milestones):
+    return [
+        Milestone(
+            issue=issue,
+            position=position,
+            title=normalize(m["title"]),
+            date=datetime.date.fromisoformat(m["date"]),
+        )
+        for position, m in enumerate(milestones)
+    ]
+
+
 def issue_from_dict(data, reporter=None):
     """An unsaved Issue and its unsaved child rows, from valid JSON form data."""
     full = with_defaults(data)
@@ -216,15 +228,7 @@ def issue_from_dict(data, reporter=None):
         github_number=github.get("number"),
         github_url=github.get("url", ""),
     )
-    milestones = [
-        Milestone(
-            issue=issue,
-            position=position,
-            title=normalize(m["title"]),
-            date=datetime.date.fromisoformat(m["date"]),
-        )
-        for position, m in enumerate(full["milestones"])
-    ]
+    milestones = milestone_rows(issue, full["milestones"])
     items = [row for key in CHECKLIST_KEYS for row in checklist_rows(issue, key, full[key])]
     updates = [
         Update(
@@ -274,15 +278,7 @@ def apply_dict(issue, data):
     issue.save()
     if "milestones" in data:
         issue.milestones.all().delete()
-        Milestone.objects.bulk_create(
-            Milestone(
-                issue=issue,
-                position=position,
-                title=normalize(m["title"]),
-                date=datetime.date.fromisoformat(m["date"]),
-            )
-            for position, m in enumerate(data["milestones"])
-        )
+        Milestone.objects.bulk_create(milestone_rows(issue, data["milestones"]))
     for key, checklist in CHECKLIST_KEYS.items():
         if key in data:
             ticked = [position for position, item in enumerate(data[key]) if item["done"]]
