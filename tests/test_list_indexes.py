@@ -58,6 +58,12 @@ def test_the_default_list_counts_from_its_index(issues):
     assert "COVERING INDEX issue_list_newest_idx" in listed("").values("status").explain()
 
 
+@sqlite_only
+def test_the_drafts_count_uses_its_index_though_most_issues_have_no_reporter(issues, owner):
+    drafts = Issue.objects.filter(status=Issue.DRAFT, reporter=owner).values("pk")
+    assert "COVERING INDEX issue_reporter_status_idx" in drafts.explain()
+
+
 @pytest.mark.parametrize("query", ["", "sort=priority", "sort=-name&status=all", "type=training"])
 def test_id_pages_are_djangos_pages(issues, query):
     pages, id_pages = Paginator(listed(query), 50), IdPaginator(listed(query), 50)
