@@ -264,6 +264,15 @@ def test_a_draft_is_its_authors_alone(world, staff):
         assert client.get(url).status_code == 404, url
 
 
+def test_only_staff_see_the_delete_button(world, owner, staff):
+    delete_url = reverse("issue-delete", args=[world.issue.pk])
+    for user, shown in [(owner, False), (staff, True)]:
+        client = Client()
+        client.force_login(user)
+        page = client.get(reverse("issue-detail", args=[world.issue.pk])).text
+        assert (f'href="{delete_url}"' in page) is shown
+
+
 def test_staff_delete_removes_the_issue_and_its_rows(world, staff):
     client = Client()
     client.force_login(staff)

@@ -170,6 +170,8 @@ def test_confirmation_pages(logged_in_page, live_server, owner):
     expect(page.get_by_role("heading", level=1)).to_contain_text("to Resolved?")
     audit.check("status change confirmation")
 
-    page.goto(f"{base}/issues/{issue.pk}/delete/")
+    page.goto(f"{base}/issues/{issue.pk}/")
+    page.get_by_role("link", name="Delete").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Delete")
     audit.check("delete confirmation")
     audit.assert_clean()
