@@ -129,7 +129,6 @@ def database_config(url):
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Many gunicorn workers share one file: WAL lets readers run beside a writer,
         # IMMEDIATE takes the write lock up front and the timeout waits for it.
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
