@@ -14,7 +14,8 @@ from issues import search
 from issues.models import Issue
 
 OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
-LIST_STATUSES = [value for value, _ in Issue.STATUS_CHOICES if value != Issue.DRAFT]
+LIST_STATUS_CHOICES = [choice for choice in Issue.STATUS_CHOICES if choice[0] != Issue.DRAFT]
+LIST_STATUSES = [value for value, _ in LIST_STATUS_CHOICES]
 
 # The assignees JSON list holds the login: PostgreSQL's jsonb @>, SQLite's json_each.
 SQLITE_ASSIGNEE = (
@@ -55,7 +56,7 @@ class IssueFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label="Status",
-        choices=[*[c for c in Issue.STATUS_CHOICES if c[0] != Issue.DRAFT], ("all", "All")],
+        choices=[*LIST_STATUS_CHOICES, ("all", "All")],
         empty_label="Open and in progress",
         method="filter_status",
     )

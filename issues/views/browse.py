@@ -12,9 +12,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from issues.filters import OPEN_STATUSES, IssueFilter
+from issues.forms.guided import FIELD_LABELS as GUIDED_FIELD_LABELS
 from issues.forms.tracking import ItemForm, StatusForm, TicksForm, UpdateForm, posted_version
 from issues.models import ChecklistItem, Issue
 from issues.pagination import IdPaginator
+from issues.serialization import CHECKLIST_KEYS
 from issues.tracking import (
     CHECKLIST_LABELS,
     STATUS_LABELS,
@@ -56,28 +58,12 @@ SHORT_CHECKLIST_NAMES = {
     ChecklistItem.READY: "DoR",
     ChecklistItem.DONE: "DoD",
 }
-# JSON form keys (what IssueChange.field holds) as the template names them.
+# JSON form keys (what IssueChange.field holds) as the template names them: the guided
+# form's labels, the checklists' names and the keys only tracking changes.
 FIELD_LABELS = {
-    "name": "Issue Name",
-    "type": "Type of Issue",
-    "related_project": "Related Model/Project",
-    "description": "Issue Description",
-    "expected_behavior": "Expected Behavior",
-    "proposed_solution": "Proposed Solution",
-    "frameworks": "ML Framework/Libraries",
-    "data_involved": "Data Involved",
-    "environment": "Environment",
-    "todo": "To-Do List",
-    "business_impact": "Business Impact",
-    "users_affected": "Users/Systems Affected",
-    "priority": "Priority",
-    "reported_date": "Reported Date",
-    "target_date": "Target Resolution Date",
-    "milestones": "Milestones",
-    "definition_of_ready": "Definition of Ready",
-    "definition_of_done": "Definition of Done",
+    **GUIDED_FIELD_LABELS,
+    **{key: CHECKLIST_LABELS[checklist] for key, checklist in CHECKLIST_KEYS.items()},
     "updates": "Updates",
-    "assignees": "Assignees",
     "status": "Status",
     "github": "GitHub issue",
 }
@@ -161,7 +147,7 @@ def _render_detail(request, issue, *, item_form=None, update_form=None):
     """The issue page; a form that did not validate is shown with its errors."""
     checklists = []
     for checklist, heading, intro in CHECKLISTS:
-        done, total = progress(issue, checklist)
+        items = items_of(issue, checklist)
         bound = item_form if item_form and item_form.prefix == checklist else None
         checklists.append(
             {
@@ -169,9 +155,9 @@ def _render_detail(request, issue, *, item_form=None, update_form=None):
                 "label": CHECKLIST_LABELS[checklist],
                 "heading": heading,
                 "intro": intro,
-                "items": items_of(issue, checklist),
-                "done": done,
-                "total": total,
+                "items": items,
+                "done": sum(item.done for item in items),
+                "total": len(items),
                 "item_form": bound
                 or ItemForm(prefix=checklist, checklist_label=CHECKLIST_LABELS[checklist]),
             }
