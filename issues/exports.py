@@ -7,11 +7,13 @@ from django.utils.text import slugify
 from issues.serialization import issue_to_dict
 
 CHUNK_SIZE = 500
+# The related rows an issue's JSON form reads: prefetch them wherever issue_to_dict runs.
+RELATED = ("milestones", "checklist_items", "updates")
 
 
 def iter_issue_dicts(queryset, chunk_size=CHUNK_SIZE):
     """(issue, JSON form) pairs with the related rows prefetched a chunk at a time."""
-    queryset = queryset.prefetch_related("milestones", "checklist_items", "updates")
+    queryset = queryset.prefetch_related(*RELATED)
     for issue in queryset.iterator(chunk_size=chunk_size):
         yield issue, issue_to_dict(issue)
 

@@ -38,12 +38,13 @@ def iter_zip(files):
             entry = (UTF8_NAMES, DEFLATED, time, date, crc, len(body), len(data), len(name))
             local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, *entry, 0)
             zip64 = struct.pack("<HHQ", 1, 8, offset) if offset >= MAX32 else b""
+            version = 45 if zip64 else 20
             index.write(
                 struct.pack(
                     "<IHHHHHHIIIHHHHHII",
                     0x02014B50,
-                    MADE_BY_UNIX | (45 if zip64 else 20),
-                    45 if zip64 else 20,
+                    MADE_BY_UNIX | version,
+                    version,
                     *entry,
                     len(zip64),
                     0,

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from issues import filing, github, markdown
-from issues.exports import document_filename, iter_issue_dicts, iter_json
+from issues.exports import RELATED, document_filename, iter_issue_dicts, iter_json
 from issues.filters import IssueFilter
 from issues.models import Issue
 from issues.serialization import issue_to_dict
@@ -17,9 +17,7 @@ from issues.zipstream import iter_zip
 
 
 def _issue(pk):
-    queryset = Issue.objects.exclude(status=Issue.DRAFT).prefetch_related(
-        "milestones", "checklist_items", "updates"
-    )
+    queryset = Issue.objects.exclude(status=Issue.DRAFT).prefetch_related(*RELATED)
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -89,12 +87,11 @@ def issue_github(request, pk):
             "This issue is being filed on GitHub right now (a second click or another tab). "
             "Nothing will be filed twice; reload this page in a few seconds to see the link.",
         )
-        return redirect(issue)
     except github.GitHubError as error:
         messages.error(request, error.message)
-        return redirect(issue)
-    if dropped["labels"] or dropped["assignees"]:
-        messages.warning(request, _dropped_message(dropped))
+    else:
+        if dropped["labels"] or dropped["assignees"]:
+            messages.warning(request, _dropped_message(dropped))
     return redirect(issue)
 
 
