@@ -91,6 +91,8 @@ class IssueFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        # No data is an empty query string: the default list, by ``filter_queryset``.
+        data = {} if data is None else data
         super().__init__(data, queryset, request=request, **kwargs)
         for field in self.form.fields.values():
             css = "form-select" if hasattr(field, "choices") else "form-control"
@@ -133,12 +135,6 @@ class IssueFilter(django_filters.FilterSet):
             # A stable order, so that no issue shows on two pages.
             return queryset.order_by(*map(_nulls_last, queryset.query.order_by), "-id")
         return queryset.order_by("-id")
-
-    @property
-    def qs(self):
-        if not self.is_bound:
-            return self.queryset.filter(status__in=OPEN_STATUSES).order_by("-id")
-        return super().qs
 
     @property
     def notes(self):
