@@ -47,6 +47,8 @@ TYPES = [value for value, _ in Issue.TYPE_CHOICES]
 PRIORITIES = [value for value, _ in Issue.PRIORITY_CHOICES]
 STATUSES = [Issue.OPEN, Issue.OPEN, Issue.IN_PROGRESS, Issue.RESOLVED, Issue.CLOSED]
 ENVIRONMENTS = ["", Issue.DEVELOPMENT, Issue.STAGING, Issue.PRODUCTION]
+# How many items of each checklist are ticked, by status (Definition of Ready: all or none).
+TICKED = {Issue.OPEN: 0, Issue.IN_PROGRESS: 2, Issue.RESOLVED: 5, Issue.CLOSED: 6}
 
 
 class Command(BaseCommand):
@@ -105,9 +107,7 @@ class Command(BaseCommand):
     def add_rows(self, rng, issues):
         milestones, items, updates = [], [], []
         for issue in issues:
-            ticked = {Issue.OPEN: 0, Issue.IN_PROGRESS: 2, Issue.RESOLVED: 5, Issue.CLOSED: 6}[
-                issue.status
-            ]
+            ticked = TICKED[issue.status]
             for checklist, texts in ChecklistItem.TEMPLATE_ITEMS.items():
                 done_count = len(texts) if checklist == ChecklistItem.READY and ticked else ticked
                 items += [
