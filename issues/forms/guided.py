@@ -36,19 +36,13 @@ def overflow_message(length):
 
 def _text(label, help_text, required=False, single_line=True, max_length=None):
     if single_line:
-        return forms.CharField(
-            label=label,
-            help_text=help_text,
-            required=required,
-            max_length=max_length,
-            validators=[RegexValidator(r"^[^\r\n]*\Z", message=f"{label} must be a single line.")],
+        single_line_check = RegexValidator(
+            r"^[^\r\n]*\Z", message=f"{label} must be a single line."
         )
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+        kind = {"max_length": max_length, "validators": [single_line_check]}
+    else:
+        kind = {"widget": forms.Textarea(attrs={"rows": 4})}
+    return forms.CharField(label=label, help_text=help_text, required=required, **kind)
 
 
 def _date(label, help_text="YYYY-MM-DD"):
@@ -66,6 +60,16 @@ def _comma_list(value):
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def _field_error_items(form, label_prefix=""):
+    """(anchor id, label, message) for each error of one of ``form``'s fields."""
+    return [
+        (form[name].auto_id, label_prefix + form[name].label, error)
+        for name, errors in form.errors.items()
+        if name != forms.forms.NON_FIELD_ERRORS
+        for error in errors
+    ]
 
 
 class StepForm(forms.Form):
@@ -111,11 +115,7 @@ class StepForm(forms.Form):
     def error_items(self):
         """(anchor id, label, message) for the error summary at the top of the step."""
         items = [(None, "", error) for error in self.non_field_errors()]
-        for name, errors in self.errors.items():
-            if name != forms.forms.NON_FIELD_ERRORS:
-                field = self[name]
-                items += [(field.auto_id, field.label, error) for error in errors]
-        return items
+        return items + _field_error_items(self)
 
 
 class OverviewForm(StepForm):
@@ -308,9 +308,7 @@ class TimelineForm(StepForm):
         items = super().error_items()
         items += [(None, "", error) for error in self.milestones.non_form_errors()]
         for number, form in enumerate(self.milestones, start=1):
-            for name, errors in form.errors.items():
-                field = form[name]
-                items += [(field.auto_id, f"Milestone {number}, {field.label}", e) for e in errors]
+            items += _field_error_items(form, f"Milestone {number}, ")
         return items
 
     @staticmethod

@@ -71,14 +71,24 @@ def _start_edit(issue, user):
     return pending
 
 
-def _load(request, pk):
-    """The issue (a draft only for its author), the user's PendingEdit, and the JSON form."""
+def _get_issue(request, pk):
+    """The issue, a draft only for its author."""
     issue = get_object_or_404(_issues(), pk=pk)
     if issue.status == Issue.DRAFT and issue.reporter_id != request.user.pk:
         raise Http404("No such draft.")
-    pending = PendingEdit.objects.filter(issue=issue, author=request.user).first()
-    if pending is None:
-        pending = _start_edit(issue, request.user)
+    return issue
+
+
+def _pending(issue, user):
+    """The user's PendingEdit of the issue, started if there is none."""
+    pending = PendingEdit.objects.filter(issue=issue, author=user).first()
+    return pending or _start_edit(issue, user)
+
+
+def _load(request, pk):
+    """The issue (a draft only for its author), the user's PendingEdit, and the JSON form."""
+    issue = _get_issue(request, pk)
+    pending = _pending(issue, request.user)
     data = {**issue_to_dict(issue), **pending.data}
     return issue, pending, data
 
@@ -170,8 +180,9 @@ def issue_step(request, pk, step):
 
     form = form_class(request.POST if step == "review" else typed, issue_data=data)
     if form.is_valid():
-        _save_step(issue, pending, step, form.to_dict(), typed if rows_changed else None)
-        data.update(form.to_dict())
+        values = form.to_dict()
+        _save_step(issue, pending, step, values, typed if rows_changed else None)
+        data.update(values)
     else:
         _keep_typed(pending, step, typed)
         if action == "next":
@@ -249,10 +260,9 @@ def _save_changes(request, issue, pending, data):
 
 def issue_edit(request, pk):
     """Start editing: a draft resumes where it stopped; an issue starts from its values."""
-    issue = get_object_or_404(_issues(), pk=pk)
+    issue = _get_issue(request, pk)
     if issue.status == Issue.DRAFT:
-        pending = _load(request, pk)[1]
-        return redirect("issue-step", issue.pk, _first_incomplete(pending))
+        return redirect("issue-step", issue.pk, _first_incomplete(_pending(issue, request.user)))
     _start_edit(issue, request.user)
     return redirect("issue-step", issue.pk, STEPS[0])
 
