@@ -145,6 +145,15 @@ if DATABASE_URL.startswith("sqlite"):
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": database_config(DATABASE_URL)}
 
+# Each process's own memory: the issue list's counts (issues/counts.py), which are keyed by a
+# stamp read from the database, so no process can serve another's stale count.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

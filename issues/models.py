@@ -252,3 +252,16 @@ class PendingEdit(models.Model):
 
     def __str__(self):
         return f"{self.author} editing {self.issue_id}"
+
+
+class ListStamp(models.Model):
+    """A single row that changes with every change of an issue or a checklist item.
+
+    Database triggers write a new value in the same transaction; ``issues.listcache`` keeps
+    each list page under it.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.value)

@@ -9,6 +9,7 @@ from django.db import connection
 from issues.models import Issue
 from issues.search import PG_DOCUMENT
 from tests.factories import bulk_issues, make_issue
+from tests.test_query_counts import LIST_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -341,8 +342,7 @@ def test_empty_states_say_what_to_do(owner_client, owner):
 def test_the_number_of_queries_is_fixed(owner_client, owner, django_assert_num_queries, rows):
     for number in range(rows):
         make_issue(owner, name=f"Issue {number}", assignees=["bob"])
-    # session, user, count, the page's ids, its issues, checklist progress, drafts count
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(LIST_QUERIES):
         response = owner_client.get("/?q=issue&sort=-priority&assignee=bob")
     assert len(names(response)) == min(rows, 50)
 

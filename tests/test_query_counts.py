@@ -74,8 +74,9 @@ def test_the_benchmark_floor_makes_no_query(client, django_assert_num_queries):
     assert response.status_code == 200
 
 
-# session + user, the count, the page's ids (IdPaginator), its issues, their checklist progress,
-# the user's drafts
+# session + user, the list stamp and the count (issues/counts.py), the page's ids (IdPaginator),
+# its issues with their checklist progress, the user's drafts; the count comes from the cache
+# when asked again with no listed change in between (tests/test_counts.py)
 LIST_QUERIES = 7
 
 

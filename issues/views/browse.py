@@ -7,16 +7,18 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from issues import listcache
 from issues.filters import OPEN_STATUSES, IssueFilter
 from issues.forms.guided import FIELD_LABELS as GUIDED_FIELD_LABELS
 from issues.forms.tracking import ItemForm, StatusForm, TicksForm, UpdateForm, posted_version
 from issues.models import ChecklistItem, Issue
 from issues.pagination import IdPaginator
 from issues.serialization import CHECKLIST_KEYS
+from issues.templatetags.browse_tags import issue_rows
 from issues.tracking import (
     CHECKLIST_LABELS,
     STATUS_LABELS,
@@ -37,6 +39,7 @@ from issues.tracking import (
 PAGE_SIZE = 50
 HISTORY_SIZE = 20
 LIST_COLUMNS = [
+    "id",
     "name",
     "type",
     "priority",
@@ -57,6 +60,12 @@ SHORT_CHECKLIST_NAMES = {
     ChecklistItem.TODO: "To-Do",
     ChecklistItem.READY: "DoR",
     ChecklistItem.DONE: "DoD",
+}
+# The list's progress column names each checklist by its short name, spelled out for
+# screen readers (constant HTML: the rows add only numbers to it).
+PROGRESS_NAMES = {
+    checklist: format_html('<abbr title="{}">{}</abbr>', CHECKLIST_LABELS[checklist], short)
+    for checklist, short in SHORT_CHECKLIST_NAMES.items()
 }
 # JSON form keys (what IssueChange.field holds) as the template names them: the guided
 # form's labels, the checklists' names and the keys only tracking changes.
@@ -87,53 +96,74 @@ def _page(paginator, number):
     return paginator.page(number), None
 
 
-def _attach_progress(issues):
-    """Each issue's checklist progress, e.g. ``DoD 2/6``, in one query for the whole page.
-
-    Written out here once a row: a template loop per row would cost a third of the page.
-    """
-    counts = (
-        ChecklistItem.objects.filter(issue__in=[issue.pk for issue in issues])
-        .values("issue_id", "checklist")
-        .annotate(total=Count("id"), done=Count("id", filter=Q(done=True)))
+# Each checklist's items and ticked items, counted in the page's own query.
+PROGRESS_COUNTS = {
+    f"{checklist}_{what}": Count(
+        "checklist_items",
+        filter=Q(
+            checklist_items__checklist=checklist,
+            **({"checklist_items__done": True} if what == "done" else {}),
+        ),
     )
-    by_issue = {}
-    for row in counts:
-        by_issue.setdefault(row["issue_id"], {})[row["checklist"]] = row
-    for issue in issues:
-        rows = by_issue.get(issue.pk, {})
-        issue.progress = format_html_join(
-            mark_safe("<br>"),  # noqa: S308 (a constant)
-            '<abbr title="{}">{}</abbr> {}/{}',
-            (
-                (CHECKLIST_LABELS[c], SHORT_CHECKLIST_NAMES[c], rows[c]["done"], rows[c]["total"])
-                for c, _, _ in CHECKLISTS
-                if c in rows
-            ),
+    for checklist, _, _ in CHECKLISTS
+    for what in ("total", "done")
+}
+
+
+def _progress(row):
+    """A row's checklist progress, e.g. ``DoD 2/6``; a checklist without items is left out."""
+    return mark_safe(  # noqa: S308 (constant HTML and numbers)
+        "<br>".join(
+            f"{PROGRESS_NAMES[checklist]} {row[f'{checklist}_done']}/{row[f'{checklist}_total']}"
+            for checklist, _, _ in CHECKLISTS
+            if row[f"{checklist}_total"]
         )
+    )
 
 
-def _overdue(issue, today):
+def _overdue(target_date, status, today):
     """Past its Target Resolution Date and still open or in progress."""
-    return bool(issue.target_date and issue.target_date < today and issue.status in OPEN_STATUSES)
+    return bool(target_date and target_date < today and status in OPEN_STATUSES)
+
+
+def _listing(issue_filter, requested_page):
+    """What the list shows of the filtered issues: counts, page links and the rows' HTML."""
+    paginator = IdPaginator(issue_filter.qs, PAGE_SIZE)
+    page, note = _page(paginator, requested_page)
+    rows = list(page.object_list.annotate(**PROGRESS_COUNTS))
+    today = timezone.localdate()
+    for row in rows:
+        row["progress"] = _progress(row)
+        row["overdue"] = _overdue(row["target_date"], row["status"], today)
+    return {
+        "count": paginator.count,
+        "start": page.start_index(),
+        "end": page.end_index(),
+        "number": page.number,
+        "previous": page.previous_page_number() if page.has_previous() else None,
+        "next": page.next_page_number() if page.has_next() else None,
+        # Page numbers, None where Django's paginator elides some.
+        "page_range": [
+            number if isinstance(number, int) else None
+            for number in paginator.get_elided_page_range(page.number, on_each_side=2)
+        ],
+        "rows": issue_rows(rows),
+        "note": note,
+    }
 
 
 def issue_list(request):
-    issue_filter = IssueFilter(request.GET, Issue.objects.only(*LIST_COLUMNS), request=request)
-    page, page_note = _page(IdPaginator(issue_filter.qs, PAGE_SIZE), request.GET.get("page"))
-    issues = list(page.object_list)
-    _attach_progress(issues)
-    today = timezone.localdate()
-    for issue in issues:
-        issue.overdue = _overdue(issue, today)
-    notes = issue_filter.notes + ([page_note] if page_note else [])
+    # The rows as dicts: model instances would cost a third more for 50 rows.
+    issue_filter = IssueFilter(request.GET, Issue.objects.values(*LIST_COLUMNS), request=request)
+    # Kept until an issue or a checklist item changes (issues/listcache.py). What the page
+    # shows depends on the query string, the user (?reporter=mine) and the day (overdue).
+    key = ("issue-list", sorted(request.GET.lists()), request.user.pk, timezone.localdate())
+    listing = listcache.cached(key, lambda: _listing(issue_filter, request.GET.get("page")))
     ctx = {
         "filter": issue_filter,
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        "issues": issues,
-        "notes": notes,
-        "filtered": any(key != "page" for key in request.GET),
+        "listing": listing,
+        "notes": issue_filter.notes + ([listing["note"]] if listing["note"] else []),
+        "filtered": any(name != "page" for name in request.GET),
         "draft_count": Issue.objects.filter(status=Issue.DRAFT, reporter=request.user).count(),
     }
     return render(request, "issues/list.html", ctx)
@@ -175,7 +205,7 @@ def _render_detail(request, issue, *, item_form=None, update_form=None):
         "update_form": update_form or UpdateForm(prefix="update"),
         "transitions": StatusForm(current=issue.status).fields["status"].choices,
         "history": history,
-        "overdue": _overdue(issue, timezone.localdate()),
+        "overdue": _overdue(issue.target_date, issue.status, timezone.localdate()),
         "invalid_form": item_form or update_form,
     }
     return render(request, "issues/detail.html", ctx)

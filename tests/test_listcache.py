@@ -1,0 +1,120 @@
+"""The list's pages are cached until an issue or a checklist item changes (issues/listcache.py).
+
+Every kind of write the app (or anyone) makes shows on the next list page: saves, bulk
+inserts, QuerySet updates, deletes, raw SQL, ticks. Both databases: SQLite's triggers are
+made after migrate, PostgreSQL's by migration 0010.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from issues import listcache
+from issues.models import ChecklistItem, Issue, ListStamp
+from tests.factories import bulk_issues, make_issue
+from tests.test_list import names
+
+pytestmark = pytest.mark.django_db
+
+# session + user, the list stamp, the user's drafts: no count, no ids, no rows
+CACHED_LIST_QUERIES = 4
+
+
+def total(response):
+    match = re.search(r"Issues 1–\d+ of (\d+)", response.text)
+    return int(match.group(1)) if match else 0
+
+
+def test_a_page_asked_again_is_served_from_the_cache(
+    owner_client, owner, django_assert_num_queries
+):
+    make_issue(owner, name="Cached one")
+    first = owner_client.get("/?sort=name")
+    with django_assert_num_queries(CACHED_LIST_QUERIES):
+        again = owner_client.get("/?sort=name")
+    assert names(again) == names(first) == ["Cached one"]
+    table = re.compile(r"<table.*</table>", re.S)
+    assert table.search(again.text).group() == table.search(first.text).group()
+
+
+def test_saves_bulk_inserts_updates_deletes_and_raw_sql_all_show(owner_client, owner):
+    issue = make_issue(owner, name="Saved")
+    assert names(owner_client.get("/")) == ["Saved"]
+
+    issue.name = "Renamed by save"
+    issue.save()
+    assert names(owner_client.get("/")) == ["Renamed by save"]
+
+    bulk_issues(3)
+    assert total(owner_client.get("/")) == 4
+
+    Issue.objects.filter(name__startswith="Issue").update(status=Issue.CLOSED)
+    assert names(owner_client.get("/")) == ["Renamed by save"]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE issues_issue SET name = %s WHERE id = %s", ["Renamed in SQL", issue.pk]
+        )
+    assert names(owner_client.get("/")) == ["Renamed in SQL"]
+
+    issue.delete()
+    assert "No issues yet" in owner_client.get("/").text
+
+
+def test_a_tick_shows_in_the_progress_column(owner_client, owner):
+    issue = make_issue(owner)
+    assert '<abbr title="To-Do List">To-Do</abbr> 0/6' in owner_client.get("/").text
+    first = issue.checklist_items.filter(checklist=ChecklistItem.TODO).first()
+    owner_client.post(f"/issues/{issue.pk}/checklists/todo/", {"version": 1, "done": [first.pk]})
+    assert '<abbr title="To-Do List">To-Do</abbr> 1/6' in owner_client.get("/").text
+
+
+def test_my_issues_are_cached_for_me_alone(client, owner, teammate):
+    make_issue(owner, name="Mine")
+    make_issue(teammate, name="Theirs")
+    client.force_login(owner)
+    assert names(client.get("/?reporter=mine")) == ["Mine"]
+    client.force_login(teammate)
+    assert names(client.get("/?reporter=mine")) == ["Theirs"]
+
+
+def test_a_new_day_is_a_new_page(owner_client, owner, monkeypatch):
+    today = datetime.date.today()
+    make_issue(owner, reported_date=today.isoformat(), target_date=today.isoformat())
+    assert "Overdue</span>" not in owner_client.get("/").text
+    monkeypatch.setattr(
+        "issues.views.browse.timezone.localdate", lambda: today + datetime.timedelta(days=1)
+    )
+    assert "Overdue</span>" in owner_client.get("/").text
+
+
+def test_a_rolled_back_change_never_lends_its_stamp_to_another():
+    before = listcache.stamp()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        bulk_issues(1)
+        inside = listcache.stamp()
+        raise RuntimeError
+    assert listcache.stamp() == before
+    bulk_issues(1)
+    after = listcache.stamp()
+    assert len({before, inside, after}) == 3
+
+
+def test_without_its_row_nothing_is_cached(owner_client, owner):
+    ListStamp.objects.all().delete()
+    make_issue(owner, name="Uncached")
+    assert names(owner_client.get("/")) == ["Uncached"]
+    Issue.objects.update(name="Still fresh")
+    assert names(owner_client.get("/")) == ["Still fresh"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_keeps_the_stamp_and_its_triggers(owner):
+    call_command("flush", interactive=False, verbosity=0)
+    before = listcache.stamp()
+    assert before is not None
+    bulk_issues(1)
+    assert listcache.stamp() != before
