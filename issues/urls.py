@@ -2,4 +2,9 @@
 
 from issues.views import admin_actions, browse, export, guided
 
-urlpatterns = [*browse.urlpatterns, *guided.urlpatterns, *export.urlpatterns, *admin_actions.urlpatterns]
+urlpatterns = [
+    *browse.urlpatterns,
+    *guided.urlpatterns,
+    *export.urlpatterns,
+    *admin_actions.urlpatterns,
+]

@@ -24,7 +24,7 @@ PRIORITY_BADGES = {
 TYPE_LABELS = dict(Issue.TYPE_CHOICES)
 STATUS_LABELS = dict(Issue.STATUS_CHOICES)
 LIST_ROW = (
-    "<tr><td>{pk}</td><td><a href=\"{url}\">{name}</a></td><td>{type}</td><td>{priority}</td>"
+    '<tr><td>{pk}</td><td><a href="{url}">{name}</a></td><td>{type}</td><td>{priority}</td>'
     "<td>{environment}</td><td>{status}</td><td>{reported}</td><td>{target}{overdue}</td>"
     '<td class="text-nowrap small">{progress}</td><td>{github}</td></tr>\n'
 )
@@ -48,16 +48,16 @@ def submitted(field):
     return field.form.data.get(field.html_name, "")
 
 
-def issue_url_maker():
-    """The issue page's URL of a pk: one reverse() for all rows instead of one a row."""
+def url_maker(name, *args):
+    """The URL of ``name`` for a row's pk (its last argument): one reverse() for all rows."""
     marker = 987654321
-    before, after = reverse("issue-detail", args=[marker]).split(str(marker))
+    before, after = reverse(name, args=[*args, marker]).split(str(marker))
     return lambda pk: f"{before}{pk}{after}"
 
 
 def issue_rows(rows):
     """The list table's rows, from the view's dicts (issues/views/browse.py issue_list)."""
-    url = issue_url_maker()
+    url = url_maker("issue-detail")
     return mark_safe(  # noqa: S308 (every value is escaped, a number, a date or safe HTML)
         "".join(
             LIST_ROW.format(
@@ -91,5 +91,36 @@ def select_options(field):
                 escape(value), " selected" if str(value) == current else "", escape(label)
             )
             for value, label in field.field.choices
+        )
+    )
+
+
+CHECKLIST_ITEM = (
+    '<li class="form-check d-flex align-items-center gap-2">'
+    '<input class="form-check-input" type="checkbox" name="done" value="{pk}" id="item-{pk}"'
+    '{checked}> <label class="form-check-label" for="item-{pk}">{text}</label>{remove}</li>\n'
+)
+REMOVE_BUTTON = (
+    ' <button type="submit" class="btn btn-link btn-sm p-0" formaction="{}">Remove'
+    '<span class="visually-hidden"> “{}”</span></button>'
+)
+
+
+@register.simple_tag
+def checklist_items(issue, items):
+    """A checklist's items on the issue page: a checkbox each, a Remove button for the
+    user's own (template items stay). Written here for the reason the module docstring gives."""
+    remove_url = url_maker("checklist-remove", issue.pk)
+    return mark_safe(  # noqa: S308 (the text is escaped, the rest numbers and constants)
+        "".join(
+            CHECKLIST_ITEM.format(
+                pk=item.pk,
+                checked=" checked" if item.done else "",
+                text=escape(item.text),
+                remove=""
+                if item.from_template
+                else REMOVE_BUTTON.format(remove_url(item.pk), escape(item.text)),
+            )
+            for item in items
         )
     )
