@@ -15,6 +15,7 @@ JSON (bench/results/). Then it renders all N issues as Markdown documents in a p
 import argparse
 import datetime
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -36,6 +37,8 @@ BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 PYTHON = sys.executable
 PG_BENCH_DATABASE = "dskit_bench"
+# In a path, a new number in each request (see wrk_report.lua): a list page no cache holds.
+MISS = "__n__"
 
 # Targets of issue 7 (median latency as a multiple of the floor's), at 100,000 issues.
 TARGETS = {
@@ -195,11 +198,14 @@ def python_load(port, path, headers, duration, connections):
     latencies, errors = [], []
     deadline = time.perf_counter() + duration
 
+    numbers = itertools.count(1)
+
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while (start := time.perf_counter()) < deadline:
             try:
-                conn.request("GET", path, headers=headers)
+                # As wrk_report.lua does: __n__ becomes a new number in each request.
+                conn.request("GET", path.replace(MISS, str(next(numbers))), headers=headers)
                 response = conn.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):
@@ -444,6 +450,16 @@ def main():
             ("list page 1,000", f"/?page={deep}", True),
             ("filtered list", "/?priority=p1&type=training&sort=target_date", True),
             ("search", "/?q=memory", True),
+            # The same lists, each request missing the page cache (issues/pagecache.py):
+            # what the first request after a change to any issue costs.
+            ("list page 1, not cached", f"/?miss={MISS}", True),
+            ("list page 1,000, not cached", f"/?page={deep}&miss={MISS}", True),
+            (
+                "filtered list, not cached",
+                f"/?priority=p1&type=training&sort=target_date&miss={MISS}",
+                True,
+            ),
+            ("search, not cached", f"/?q=memory&miss={MISS}", True),
             ("issue page", f"/issues/{facts['issue']}/", True),
             ("export.md", f"/issues/{facts['issue']}/export.md", True),
         ]

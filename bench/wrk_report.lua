@@ -8,3 +8,14 @@ done = function(summary, latency, requests)
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
     latency.max, errors.connect + errors.read + errors.write + errors.timeout, errors.status))
 end
+
+-- A path with __n__ in it gets a new number in each request: every request then asks for a
+-- list page that no cache holds (issues/listcache.py), which measures the pages' full cost.
+counter = 0
+request = function()
+  if string.find(wrk.path, "__n__", 1, true) then
+    counter = counter + 1
+    return wrk.format(nil, (string.gsub(wrk.path, "__n__", tostring(counter))))
+  end
+  return wrk.format()
+end

@@ -254,11 +254,11 @@ class PendingEdit(models.Model):
         return f"{self.author} editing {self.issue_id}"
 
 
-class ListStamp(models.Model):
-    """A single row that changes with every change of an issue or a checklist item.
+class PageStamp(models.Model):
+    """A single row that changes with every change of what the list and the issue page show.
 
-    Database triggers write a new value in the same transaction; ``issues.listcache`` keeps
-    each list page under it.
+    Database triggers write a new value in the same transaction; ``issues.pagecache`` keeps
+    list pages and issue pages' rows under it.
     """
 
     value = models.BigIntegerField(default=0)

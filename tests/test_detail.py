@@ -13,6 +13,7 @@ from issues.models import Issue, IssueChange, Update
 from issues.tracking import StaleIssue, add_update, tracked_issues
 from tests.conftest import EXAMPLES
 from tests.factories import make_issue
+from tests.test_query_counts import DETAIL_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +93,7 @@ def test_the_number_of_queries_is_fixed(owner_client, owner, django_assert_num_q
     IssueChange.objects.bulk_create(
         IssueChange(issue=issue, user=owner, field="todo") for _ in range(rows)
     )
-    # session, user, issue with reporter, milestones, checklist items, updates with authors,
-    # history with users
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(DETAIL_QUERIES):
         response = owner_client.get(f"/issues/{issue.pk}/")
     assert response.text.count("Item ") >= rows
 

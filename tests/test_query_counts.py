@@ -96,8 +96,9 @@ def test_issue_list(owner_client, owner, django_assert_num_queries, query):
     assert_fixed(owner_client, owner, django_assert_num_queries, lambda _: url, LIST_QUERIES)
 
 
-# session + user, the issue, its milestones, checklist items, updates (with authors), history
-DETAIL_QUERIES = 7
+# session + user, the page stamp, the issue, its milestones, checklist items, updates (with
+# authors), history; only the first two and the stamp when asked again (tests/test_pagecache.py)
+DETAIL_QUERIES = 8
 
 
 def test_issue_page(owner_client, owner, django_assert_num_queries):

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from issues import listcache
+from issues import pagecache
 from issues.filters import OPEN_STATUSES, IssueFilter
 from issues.forms.guided import FIELD_LABELS as GUIDED_FIELD_LABELS
 from issues.forms.tracking import ItemForm, StatusForm, TicksForm, UpdateForm, posted_version
@@ -155,10 +155,10 @@ def _listing(issue_filter, requested_page):
 def issue_list(request):
     # The rows as dicts: model instances would cost a third more for 50 rows.
     issue_filter = IssueFilter(request.GET, Issue.objects.values(*LIST_COLUMNS), request=request)
-    # Kept until an issue or a checklist item changes (issues/listcache.py). What the page
-    # shows depends on the query string, the user (?reporter=mine) and the day (overdue).
+    # Kept until what it shows changes (issues/pagecache.py). It depends on the query string,
+    # the user (?reporter=mine) and the day (overdue).
     key = ("issue-list", sorted(request.GET.lists()), request.user.pk, timezone.localdate())
-    listing = listcache.cached(key, lambda: _listing(issue_filter, request.GET.get("page")))
+    listing = pagecache.cached(key, lambda: _listing(issue_filter, request.GET.get("page")))
     ctx = {
         "filter": issue_filter,
         "listing": listing,
@@ -173,7 +173,7 @@ def _load(pk):
     return get_object_or_404(tracked_issues(), pk=pk)
 
 
-def _render_detail(request, issue, *, item_form=None, update_form=None):
+def _render_detail(request, issue, history, *, item_form=None, update_form=None):
     """The issue page; a form that did not validate is shown with its errors."""
     checklists = []
     for checklist, heading, intro in CHECKLISTS:
@@ -192,7 +192,6 @@ def _render_detail(request, issue, *, item_form=None, update_form=None):
                 or ItemForm(prefix=checklist, checklist_label=CHECKLIST_LABELS[checklist]),
             }
         )
-    history = list(issue.changes.select_related("user")[:HISTORY_SIZE])
     for change in history:
         change.label = FIELD_LABELS.get(change.field, change.field)
         if change.field == "status":
@@ -211,8 +210,19 @@ def _render_detail(request, issue, *, item_form=None, update_form=None):
     return render(request, "issues/detail.html", ctx)
 
 
+def _history(issue):
+    return list(issue.changes.select_related("user")[:HISTORY_SIZE])
+
+
+def _issue_and_history(pk):
+    issue = ensure_checklists(_load(pk))
+    return issue, _history(issue)
+
+
 def issue_detail(request, pk):
-    return _render_detail(request, ensure_checklists(_load(pk)))
+    # The rows, kept until what the page shows changes (issues/pagecache.py).
+    issue, history = pagecache.cached(("issue-page", pk), lambda: _issue_and_history(pk))
+    return _render_detail(request, issue, history)
 
 
 def _wants_json(request):
@@ -255,7 +265,7 @@ def checklist_add(request, pk, checklist):
     issue = _load(pk)
     form = ItemForm(request.POST, prefix=checklist, checklist_label=CHECKLIST_LABELS[checklist])
     if not form.is_valid():
-        return _render_detail(request, issue, item_form=form)
+        return _render_detail(request, issue, _history(issue), item_form=form)
     try:
         add_item(issue, request.user, posted_version(request), checklist, form.cleaned_data["text"])
     except StaleIssue:
@@ -283,7 +293,7 @@ def update_add(request, pk):
     issue = _load(pk)
     form = UpdateForm(request.POST, prefix="update")
     if not form.is_valid():
-        return _render_detail(request, issue, update_form=form)
+        return _render_detail(request, issue, _history(issue), update_form=form)
     try:
         add_update(issue, request.user, posted_version(request), **form.cleaned_data)
     except StaleIssue:

@@ -1,8 +1,8 @@
-"""The list's pages are cached until an issue or a checklist item changes (issues/listcache.py).
+"""List pages and issue pages' rows are cached until what they show changes (issues/pagecache.py).
 
-Every kind of write the app (or anyone) makes shows on the next list page: saves, bulk
-inserts, QuerySet updates, deletes, raw SQL, ticks. Both databases: SQLite's triggers are
-made after migrate, PostgreSQL's by migration 0010.
+Every kind of write the app (or anyone) makes shows on the next page: saves, bulk inserts,
+QuerySet updates, deletes, raw SQL, ticks, updates, milestones, history, a user's new name.
+Both databases: SQLite's triggers are made after migrate, PostgreSQL's by migration 0010.
 """
 
 import datetime
@@ -12,15 +12,17 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from issues import listcache
-from issues.models import ChecklistItem, Issue, ListStamp
+from issues import pagecache
+from issues.models import ChecklistItem, Issue, PageStamp
 from tests.factories import bulk_issues, make_issue
 from tests.test_list import names
 
 pytestmark = pytest.mark.django_db
 
-# session + user, the list stamp, the user's drafts: no count, no ids, no rows
+# session + user, the page stamp, the user's drafts: no count, no ids, no rows
 CACHED_LIST_QUERIES = 4
+# session + user, the page stamp
+CACHED_DETAIL_QUERIES = 3
 
 
 def total(response):
@@ -92,19 +94,19 @@ def test_a_new_day_is_a_new_page(owner_client, owner, monkeypatch):
 
 
 def test_a_rolled_back_change_never_lends_its_stamp_to_another():
-    before = listcache.stamp()
+    before = pagecache.stamp()
     with pytest.raises(RuntimeError), transaction.atomic():
         bulk_issues(1)
-        inside = listcache.stamp()
+        inside = pagecache.stamp()
         raise RuntimeError
-    assert listcache.stamp() == before
+    assert pagecache.stamp() == before
     bulk_issues(1)
-    after = listcache.stamp()
+    after = pagecache.stamp()
     assert len({before, inside, after}) == 3
 
 
 def test_without_its_row_nothing_is_cached(owner_client, owner):
-    ListStamp.objects.all().delete()
+    PageStamp.objects.all().delete()
     make_issue(owner, name="Uncached")
     assert names(owner_client.get("/")) == ["Uncached"]
     Issue.objects.update(name="Still fresh")
@@ -114,7 +116,40 @@ def test_without_its_row_nothing_is_cached(owner_client, owner):
 @pytest.mark.django_db(transaction=True)
 def test_flush_keeps_the_stamp_and_its_triggers(owner):
     call_command("flush", interactive=False, verbosity=0)
-    before = listcache.stamp()
+    before = pagecache.stamp()
     assert before is not None
     bulk_issues(1)
-    assert listcache.stamp() != before
+    assert pagecache.stamp() != before
+
+
+def test_an_issue_page_asked_again_reads_only_the_stamp(
+    owner_client, owner, django_assert_num_queries
+):
+    issue = make_issue(
+        owner, name="Cached page", milestones=[{"title": "M1", "date": "2026-12-01"}]
+    )
+    first = owner_client.get(f"/issues/{issue.pk}/")
+    with django_assert_num_queries(CACHED_DETAIL_QUERIES):
+        again = owner_client.get(f"/issues/{issue.pk}/")
+    for response in (first, again):
+        assert "Cached page" in response.text and "M1: 2026-12-01" in response.text
+
+
+def test_the_issue_page_shows_every_kind_of_change(owner_client, owner, teammate):
+    issue = make_issue(owner)
+    url = f"/issues/{issue.pk}/"
+    assert "No updates yet." in owner_client.get(url).text
+
+    owner_client.post(
+        f"/issues/{issue.pk}/updates/",
+        {"version": 1, "update-date": "2026-11-20", "update-text": "Found it"},
+    )
+    text = owner_client.get(url).text
+    assert "Found it" in text and "No changes since the issue was created." not in text
+
+    issue.milestones.create(title="Shipped", date="2026-12-01", position=9)
+    assert "Shipped: 2026-12-01" in owner_client.get(url).text
+
+    owner.username = "owner-renamed"
+    owner.save()
+    assert "Reported by owner-renamed" in owner_client.get(url).text
