@@ -12,6 +12,8 @@ than signals, so that ``bulk_create``, ``QuerySet.update`` and raw SQL count too
 A stamp is never handed out twice, even after a rollback: PostgreSQL writes the next value
 of a sequence (migration 0010), SQLite a random 64-bit number. The stamp is read before the
 result is computed, so a cached result is never older than the stamp it is kept under.
+SQLite writes a new stamp with every row; PostgreSQL once a transaction, so a transaction that
+has written it reads no cache and fills none (``stamp`` returns None) until it ends.
 
 On PostgreSQL the stamp's row stays locked from a change until its transaction ends, so
 writing transactions take turns at that point; each of this app's touches one issue and ends
@@ -48,11 +50,19 @@ def sqlite_triggers():
 
 
 def stamp(using="default"):
-    """The current stamp, or None when its row is missing (nothing is cached then)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT value FROM issues_pagestamp WHERE id = %s", [STAMP_ID])
+    """The current stamp, or None (nothing cached) when its row is missing or this
+    transaction wrote it (PostgreSQL: see the module docstring)."""
+    connection = connections[using]
+    written_here = (
+        "xmin = pg_current_xact_id_if_assigned()::xid" if connection.vendor == "postgresql" else "0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT value, {written_here} FROM issues_pagestamp WHERE id = %s",  # noqa: S608
+            [STAMP_ID],
+        )
         row = cursor.fetchone()
-    return row[0] if row else None
+    return row[0] if row and not row[1] else None
 
 
 def cached(key, compute, using="default"):

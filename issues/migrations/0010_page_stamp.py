@@ -1,7 +1,7 @@
 """The page stamp (issues/pagecache.py): its table and row, and PostgreSQL's triggers.
 
-PostgreSQL's triggers are per statement, so that a bulk insert of 1,000 issues writes the
-stamp once (DROP FUNCTION ... CASCADE drops them). SQLite's triggers are made after every
+PostgreSQL's triggers are per statement, and write the stamp once a transaction
+(issues.pagecache.stamp explains why that is enough); DROP FUNCTION ... CASCADE drops them. SQLite's triggers are made after every
 migrate (issues.pagecache.ensure_stamp), as its search triggers are.
 """
 
@@ -13,7 +13,10 @@ CREATE = [
     """
     CREATE FUNCTION issues_page_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE issues_pagestamp SET value = nextval('issues_page_stamp_seq') WHERE id = 1;
+        -- Once a transaction: a second update of the row in one transaction would have to
+        -- walk past the first's version, and thousands of statements take quadratic time.
+        UPDATE issues_pagestamp SET value = nextval('issues_page_stamp_seq')
+        WHERE id = 1 AND xmin <> pg_current_xact_id()::xid;
         RETURN NULL;
     END $$""",
 ]
