@@ -176,3 +176,19 @@ def test_the_issue_page_shows_every_kind_of_change(owner_client, owner, teammate
     owner.username = "owner-renamed"
     owner.save()
     assert "Reported by owner-renamed" in owner_client.get(url).text
+
+
+@pytest.mark.parametrize("export", ["export.md", "body.md"])
+def test_an_export_asked_again_reads_only_the_stamp(
+    owner_client, owner, django_assert_num_queries, export
+):
+    issue = make_issue(owner, name="Exported once")
+    url = f"/issues/{issue.pk}/{export}"
+    first = owner_client.get(url)
+    with django_assert_num_queries(CACHED_DETAIL_QUERIES):
+        again = owner_client.get(url)
+    assert again.content == first.content and b"Exported once" in again.content
+    assert again.get("Content-Disposition") == first.get("Content-Disposition")
+
+    Issue.objects.filter(pk=issue.pk).update(name="Exported twice")
+    assert b"Exported twice" in owner_client.get(url).content

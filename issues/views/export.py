@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from issues import filing, github, markdown
+from issues import filing, github, markdown, pagecache
 from issues.exports import RELATED, document_filename, iter_issue_dicts, iter_json
 from issues.filters import IssueFilter
 from issues.models import Issue
@@ -28,15 +28,25 @@ def _as_attachment(response, filename):
     return response
 
 
+def _rendered(pk, render):
+    """``render`` of the issue's JSON form, and the document's file name, kept until the
+    issue changes (issues/pagecache.py)."""
+
+    def compute():
+        issue = _issue(pk)
+        return render(issue_to_dict(issue)), document_filename(issue)
+
+    return pagecache.cached((render.__name__, pk), compute)
+
+
 def export_md(request, pk):
-    issue = _issue(pk)
-    document = markdown.render_document(issue_to_dict(issue))
+    document, filename = _rendered(pk, markdown.render_document)
     response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
-    return _as_attachment(response, document_filename(issue))
+    return _as_attachment(response, filename)
 
 
 def body_md(request, pk):
-    body = markdown.render_body(issue_to_dict(_issue(pk)))
+    body, _ = _rendered(pk, markdown.render_body)
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
