@@ -145,12 +145,13 @@ if DATABASE_URL.startswith("sqlite"):
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": database_config(DATABASE_URL)}
 
-# Each process's own memory: the issue list's counts (issues/counts.py), which are keyed by a
-# stamp read from the database, so no process can serve another's stale count.
+# Each process's own memory: list pages and issue pages' rows (issues/pagecache.py), kept under
+# a stamp read from the database, so no process serves a stale page. An entry is 5-30 KB: at
+# most about 50 MB a process; a third of the entries go when it is full.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
+        "OPTIONS": {"MAX_ENTRIES": 2_000},
     }
 }
 
