@@ -1,8 +1,9 @@
 """Small display helpers of the issue list and the issue page.
 
-The list's rows and its filters' options are written here in Python, as the admin's change
-list writes its rows: a template loop costs about 0.2 ms a row in template nodes, which was
-most of the list page's time at 50 rows (README "Performance").
+The list's rows and its filters' options, and the issue page's checklist items, are written
+here in Python, as the admin's change list writes its rows: a template loop costs about 0.2 ms
+a row in template nodes, which was most of the list page's time at 50 rows (README
+"Performance").
 """
 
 from django import template
@@ -11,6 +12,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from issues.models import Issue
+from issues.tracking import STATUS_LABELS
 
 register = template.Library()
 
@@ -22,7 +24,6 @@ PRIORITY_BADGES = {
     "p3": "text-bg-light border",
 }
 TYPE_LABELS = dict(Issue.TYPE_CHOICES)
-STATUS_LABELS = dict(Issue.STATUS_CHOICES)
 LIST_ROW = (
     '<tr><td>{pk}</td><td><a href="{url}">{name}</a></td><td>{type}</td><td>{priority}</td>'
     "<td>{environment}</td><td>{status}</td><td>{reported}</td><td>{target}{overdue}</td>"
@@ -42,7 +43,6 @@ def priority_badge(priority):
     return format_html('<span class="badge {}">!{}</span>', PRIORITY_BADGES[priority], priority)
 
 
-@register.filter
 def submitted(field):
     """The value a GET form's field was submitted with, as the URL wrote it."""
     return field.form.data.get(field.html_name, "")
