@@ -71,7 +71,7 @@ def cached(key, compute, using="default"):
     if current is None:
         return compute()
     digest = hashlib.sha256(repr((using, key)).encode()).hexdigest()
-    cache_key = f"issue-list:{digest}:{current}"
+    cache_key = f"page:{digest}:{current}"
     found = cache.get(cache_key)
     if found is None:
         found = compute()
