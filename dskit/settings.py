@@ -6,7 +6,6 @@ The defaults are for development: ``make run`` works with no variable set. Produ
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -85,7 +84,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "axes",
     "issues",
 ]
 
@@ -100,8 +98,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Last, as django-axes asks: it turns a refused login into the lockout page.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dskit.urls"
@@ -164,10 +160,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = [
-    "dskit.throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "issue-list"
@@ -233,20 +225,12 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# Login throttling (django-axes): after DSKIT_LOGIN_FAILURE_LIMIT failed logins for one
+# Login throttling (dskit/throttle.py): after DSKIT_LOGIN_FAILURE_LIMIT failed logins for one
 # username, or from one address, further attempts are refused for DSKIT_LOGIN_COOLOFF_MINUTES.
-AXES_FAILURE_LIMIT = env_int("DSKIT_LOGIN_FAILURE_LIMIT", 10)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("DSKIT_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-# No start-up banner: it would be a second line on every management command's stderr.
-AXES_VERBOSE = False
-AXES_LOCKOUT_CALLABLE = "dskit.throttle.lockout_response"
+DSKIT_LOGIN_FAILURE_LIMIT = env_int("DSKIT_LOGIN_FAILURE_LIMIT", 10)
+DSKIT_LOGIN_COOLOFF_MINUTES = env_int("DSKIT_LOGIN_COOLOFF_MINUTES", 15)
 # Behind N proxies the client address is the N-th from the right of X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env_int("DSKIT_PROXY_COUNT", 0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_ORDER = "right-most"
+DSKIT_PROXY_COUNT = env_int("DSKIT_PROXY_COUNT", 0)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from issues.models import ChecklistItem, Issue, Milestone, Update
+from issues.models import ChecklistItem, Issue, LoginFailure, Milestone, Update
 
 
 class MilestoneInline(admin.TabularInline):
@@ -27,3 +27,12 @@ class IssueAdmin(admin.ModelAdmin):
     raw_id_fields = ("reporter",)
     readonly_fields = ("created_at", "updated_at", "github_filed_at")
     inlines = [MilestoneInline, ChecklistItemInline, UpdateInline]
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Staff clear a lock-out early by deleting its rows."""
+
+    list_display = ("username", "address", "at")
+    search_fields = ("username", "address")
+    date_hierarchy = "at"

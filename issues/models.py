@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from issues import markdown
 
@@ -265,3 +266,27 @@ class PageStamp(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class LoginFailure(models.Model):
+    """One failed login (dskit/throttle.py counts them per username and per address).
+
+    A login being checked has a row too until it succeeds (then its username's rows from
+    its address go) or is refused (then its own row goes): counting rows that are already
+    written is what keeps concurrent guesses within the limit.
+    """
+
+    username = models.CharField(max_length=254)
+    address = models.CharField(max_length=45)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # Failures for one username since the cool-off began (and the reset on success).
+            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+            # Failures from one address since the cool-off began.
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

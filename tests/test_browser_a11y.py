@@ -64,7 +64,7 @@ def test_login_and_sign_up_pages(page, live_server, owner, settings):
     expect(page.get_by_role("alert")).to_be_visible()
     audit.check("login with an error")
 
-    settings.AXES_FAILURE_LIMIT = 1
+    settings.DSKIT_LOGIN_FAILURE_LIMIT = 1
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("alert")).to_contain_text("Too many failed login attempts")

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from axes.models import AccessAttempt
 from django.test import override_settings
 from django.utils import timezone
 
+from issues.models import LoginFailure
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("owner", "teammate")]
@@ -16,7 +16,7 @@ LIMIT = 3
 
 @pytest.fixture(autouse=True)
 def small_limit():
-    with override_settings(AXES_FAILURE_LIMIT=LIMIT):
+    with override_settings(DSKIT_LOGIN_FAILURE_LIMIT=LIMIT):
         yield
 
 
@@ -70,7 +70,7 @@ def test_address_is_locked_for_every_account(client):
 def test_lock_ends_after_the_cool_off(client):
     fail(client, "owner", LIMIT)
     assert_refused(log_in(client, "owner", PASSWORD))
-    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=16))
     assert log_in(client, "owner", PASSWORD).status_code == 302
 
 
