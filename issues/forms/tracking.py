@@ -7,14 +7,14 @@ the views read it with ``posted_version`` and ``issues.tracking`` refuses stale 
 from django import forms
 from django.utils import timezone
 
+from issues.forms import ascii_int
 from issues.markdown import normalize
 from issues.tracking import STATUS_LABELS, TRANSITIONS
 
 
 def posted_version(request):
     """The version a form was rendered with, or None when it is missing or malformed."""
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return ascii_int(request.POST.get("version"))
 
 
 class TicksForm(forms.Form):
