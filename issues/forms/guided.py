@@ -13,6 +13,7 @@ from django.core.validators import RegexValidator
 from django.utils.html import format_html, format_html_join
 
 from issues import markdown
+from issues.forms import ascii_int
 from issues.models import Issue
 from issues.serialization import SCHEMA, TEXT_KEYS
 
@@ -313,7 +314,7 @@ class TimelineForm(StepForm):
 
     @staticmethod
     def rows_from(data):
-        total = int(data.get("milestones-TOTAL_FORMS") or 0)
+        total = ascii_int(data.get("milestones-TOTAL_FORMS")) or 0
         return [
             (data.get(f"milestones-{i}-title", ""), data.get(f"milestones-{i}-date", ""))
             for i in range(min(total, 1000))

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
 from issues import markdown
+from issues.forms import ascii_int
 from issues.forms.guided import (
     FIELD_LABELS,
     FORM_KEYS,
@@ -165,14 +166,14 @@ def issue_step(request, pk, step):
     target = request.POST.get("goto")
     # A step button of the progress indicator leaves the step as "Back" does.
     action = request.POST.get("action", "back" if target else "next")
-    remove = request.POST.get("remove_milestone", "")
-    rows_changed = action == "add_milestone" or remove.isdigit()
+    remove = ascii_int(request.POST.get("remove_milestone"))
+    rows_changed = action == "add_milestone" or remove is not None
     if rows_changed:
         rows = TimelineForm.rows_from(typed)
         if action == "add_milestone":
             rows.append(("", ""))
-        elif int(remove) < len(rows):
-            rows.pop(int(remove))
+        elif remove < len(rows):
+            rows.pop(remove)
         typed, target = TimelineForm.with_rows(typed, rows or [("", "")]), step
     elif target not in STEPS:
         index = STEPS.index(step) + (-1 if action == "back" else 1)
