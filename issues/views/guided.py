@@ -44,7 +44,13 @@ def _issues():
 
 
 def _typed(post):
-    return {key: value for key, value in post.dict().items() if key not in BUTTONS}
+    """What was typed, to keep in a JSON column: without NUL characters, which PostgreSQL's
+    jsonb cannot hold (a field with one is refused anyway)."""
+    return {
+        key.replace("\x00", ""): value.replace("\x00", "")
+        for key, value in post.dict().items()
+        if key not in BUTTONS
+    }
 
 
 def _first_incomplete(pending):
