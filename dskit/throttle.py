@@ -10,6 +10,7 @@ limit; none of its settings counts the two ways and resets one way.)
 
 import ipaddress
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -99,6 +100,13 @@ class ThrottledLoginView(LoginView):
 
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        """``next``, unless it is the login page itself (a loop for a logged-in user)."""
+        url = super().get_redirect_url()
+        if url and urlsplit(url).path == self.request.path:
+            return ""
+        return url
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
