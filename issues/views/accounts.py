@@ -10,6 +10,20 @@ from django.views.decorators.cache import never_cache
 
 from issues.forms.accounts import SignupForm
 
+# Any constant: the key of the advisory lock that sign-ups take on PostgreSQL.
+FIRST_ACCOUNT_LOCK = 0x64736B6974
+
+
+def _lock_first_account():
+    """Serialise sign-ups until the transaction ends, so that exactly one sees no account.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: the transaction is IMMEDIATE
+    (settings), so it holds the database's write lock from its start already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FIRST_ACCOUNT_LOCK])
+
 
 @login_not_required
 def signup(request):
@@ -21,6 +35,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
+            _lock_first_account()
             user = form.save(commit=False)
             # The first account administers the server.
             first = not get_user_model().objects.exists()
