@@ -12,10 +12,12 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from issues.limits import GITHUB_BODY_LIMIT
+
 API_VERSION = "2022-11-28"
 USER_AGENT = "dskit"
 # GitHub refuses longer bodies with a 422; dskit refuses them before sending anything.
-MAX_BODY_CHARACTERS = 65536
+MAX_BODY_CHARACTERS = GITHUB_BODY_LIMIT
 REPOSITORY_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 SETTING_NAMES = ("GITHUB_TOKEN", "GITHUB_REPOSITORY")
 

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from issues import markdown
+from issues.limits import CHECKLIST_ITEM_MAX_LENGTH
 
 
 class Issue(models.Model):
@@ -177,7 +178,7 @@ class ChecklistItem(models.Model):
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="checklist_items")
     checklist = models.CharField(max_length=8, choices=LIST_CHOICES)
     position = models.PositiveIntegerField()
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=CHECKLIST_ITEM_MAX_LENGTH)
     done = models.BooleanField(default=False)
     # Template items cannot be renamed or removed; a user's own items can.
     from_template = models.BooleanField(default=False)

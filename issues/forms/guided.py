@@ -14,10 +14,10 @@ from django.utils.html import format_html, format_html_join
 
 from issues import markdown
 from issues.forms import ascii_int
+from issues.limits import GITHUB_BODY_LIMIT
 from issues.models import Issue
 from issues.serialization import SCHEMA, TEXT_KEYS
 
-GITHUB_BODY_LIMIT = 65_536
 LOGIN_RE = re.compile(SCHEMA["properties"]["assignees"]["items"]["pattern"])
 PRIORITY_HELP = format_html(
     '<ul class="mb-0">{}</ul>',

@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 
 from issues.forms import ascii_int
-from issues.markdown import normalize
+from issues.limits import CHECKLIST_ITEM_MAX_LENGTH, GITHUB_BODY_LIMIT, UPDATE_MAX_LENGTH
+from issues.markdown import normalize, render_body
 from issues.tracking import STATUS_LABELS, TRANSITIONS
 
 
@@ -27,16 +28,40 @@ class TicksForm(forms.Form):
         self.fields["done"].choices = [(item.pk, item.text) for item in items]
 
 
+def too_long_for_github(form, field, issue_data):
+    """Refuse at ``field`` a change that would make the issue's body (``issue_data`` with
+    the change made) longer than GitHub takes."""
+    length = len(render_body(issue_data))
+    if length > GITHUB_BODY_LIMIT:
+        form.add_error(
+            field,
+            f"This would make the issue {length - GITHUB_BODY_LIMIT:,} characters over GitHub's "
+            f"limit of {GITHUB_BODY_LIMIT:,} characters. Please shorten it.",
+        )
+
+
 # The issue page writes its fields out (templates/issues/_field.html): Bootstrap's classes here.
 CONTROL = {"class": "form-control"}
 
 
 class ItemForm(forms.Form):
-    text = forms.CharField(max_length=300, widget=forms.TextInput(attrs=CONTROL))
+    """A new item of one checklist (``checklist_key``: its JSON form key)."""
 
-    def __init__(self, *args, checklist_label, **kwargs):
+    text = forms.CharField(
+        max_length=CHECKLIST_ITEM_MAX_LENGTH, widget=forms.TextInput(attrs=CONTROL)
+    )
+
+    def __init__(self, *args, checklist_label, checklist_key=None, issue_data=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = f"New item for the {checklist_label}"
+        self.checklist_key, self.issue_data = checklist_key, issue_data
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and self.issue_data is not None:
+            items = [*self.issue_data[self.checklist_key], {"text": cleaned["text"], "done": False}]
+            too_long_for_github(self, "text", {**self.issue_data, self.checklist_key: items})
+        return cleaned
 
     def clean_text(self):
         text = normalize(self.cleaned_data["text"])
@@ -53,15 +78,38 @@ class UpdateForm(forms.Form):
     )
     text = forms.CharField(
         label="Update",
+        max_length=UPDATE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, **CONTROL}),
         help_text="Progress, decisions and key findings. Markdown is welcome.",
+        error_messages={
+            "max_length": f"An update is at most {UPDATE_MAX_LENGTH:,} characters "
+            "(this one has %(show_value)d)."
+        },
     )
+
+    def __init__(self, *args, issue_data=None, replacing=None, **kwargs):
+        """``issue_data``: the issue's JSON form, to check the body's length with this update
+        added (or put in place of update number ``replacing``)."""
+        super().__init__(*args, **kwargs)
+        self.issue_data, self.replacing = issue_data, replacing
 
     def clean_text(self):
         text = normalize(self.cleaned_data["text"])
         if not text:
             raise forms.ValidationError("This field is required.")
         return text
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and self.issue_data is not None:
+            updates = list(self.issue_data["updates"])
+            update = {"date": cleaned["date"].isoformat(), "text": cleaned["text"]}
+            if self.replacing is None:
+                updates.append(update)
+            else:
+                updates[self.replacing] = update
+            too_long_for_github(self, "text", {**self.issue_data, "updates": updates})
+        return cleaned
 
 
 class StatusForm(forms.Form):

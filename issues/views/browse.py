@@ -17,7 +17,7 @@ from issues.forms.guided import FIELD_LABELS as GUIDED_FIELD_LABELS
 from issues.forms.tracking import ItemForm, StatusForm, TicksForm, UpdateForm, posted_version
 from issues.models import ChecklistItem, Issue
 from issues.pagination import IdPaginator
-from issues.serialization import CHECKLIST_KEYS
+from issues.serialization import CHECKLIST_KEYS, issue_to_dict
 from issues.templatetags.browse_tags import issue_rows
 from issues.tracking import (
     CHECKLIST_LABELS,
@@ -67,6 +67,7 @@ PROGRESS_NAMES = {
     checklist: format_html('<abbr title="{}">{}</abbr>', CHECKLIST_LABELS[checklist], short)
     for checklist, short in SHORT_CHECKLIST_NAMES.items()
 }
+CHECKLIST_JSON_KEYS = {checklist: key for key, checklist in CHECKLIST_KEYS.items()}
 # JSON form keys (what IssueChange.field holds) as the template names them: the guided
 # form's labels, the checklists' names and the keys only tracking changes.
 FIELD_LABELS = {
@@ -263,7 +264,13 @@ def checklist_add(request, pk, checklist):
     if checklist not in CHECKLIST_LABELS:
         raise Http404
     issue = _load(pk)
-    form = ItemForm(request.POST, prefix=checklist, checklist_label=CHECKLIST_LABELS[checklist])
+    form = ItemForm(
+        request.POST,
+        prefix=checklist,
+        checklist_label=CHECKLIST_LABELS[checklist],
+        checklist_key=CHECKLIST_JSON_KEYS[checklist],
+        issue_data=issue_to_dict(issue),
+    )
     if not form.is_valid():
         return _render_detail(request, issue, _history(issue), item_form=form)
     try:
@@ -291,7 +298,7 @@ def checklist_remove(request, pk, item_pk):
 @require_POST
 def update_add(request, pk):
     issue = _load(pk)
-    form = UpdateForm(request.POST, prefix="update")
+    form = UpdateForm(request.POST, prefix="update", issue_data=issue_to_dict(issue))
     if not form.is_valid():
         return _render_detail(request, issue, _history(issue), update_form=form)
     try:
@@ -310,7 +317,12 @@ def update_edit(request, pk, update_pk):
         raise Http404
     if update.author_id != request.user.pk:
         raise PermissionDenied("Only the author of an update can correct it.")
-    form = UpdateForm(request.POST or None, initial={"date": update.date, "text": update.text})
+    form = UpdateForm(
+        request.POST or None,
+        initial={"date": update.date, "text": update.text},
+        issue_data=issue_to_dict(issue),
+        replacing=list(issue.updates.all()).index(update),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             correct_update(

@@ -1,0 +1,12 @@
+"""The length limits that keep every issue fileable on GitHub: one constant per limit.
+
+The JSON schema (issues/schema/issue.schema.json) states the same numbers; a test checks it.
+"""
+
+# GitHub refuses an issue body longer than this many characters.
+GITHUB_BODY_LIMIT = 65_536
+# One item of a checklist (To-Do, Definition of Ready, Definition of Done).
+CHECKLIST_ITEM_MAX_LENGTH = 300
+# One entry of Updates. Several still fit in a body, and adding one is refused when the body
+# would pass GITHUB_BODY_LIMIT, so no update can make an issue unfileable or uneditable.
+UPDATE_MAX_LENGTH = 10_000
