@@ -13,11 +13,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from issues.limits import GITHUB_BODY_LIMIT
+from issues.serialization import SCHEMA, is_web_url
 
 API_VERSION = "2022-11-28"
 USER_AGENT = "dskit"
 # GitHub refuses longer bodies with a 422; dskit refuses them before sending anything.
 MAX_BODY_CHARACTERS = GITHUB_BODY_LIMIT
+# The largest issue number the database column (and the JSON form) holds.
+GITHUB_NUMBER_MAX = SCHEMA["properties"]["github"]["properties"]["number"]["maximum"]
 REPOSITORY_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 SETTING_NAMES = ("GITHUB_TOKEN", "GITHUB_REPOSITORY")
 
@@ -224,8 +227,9 @@ def _error(response):
 def _issue(response):
     """The issue in a successful answer; anything else leaves the outcome unknown."""
     issue = _json(response)
-    if isinstance(issue.get("number"), int) and str(issue.get("html_url", "")).startswith(
-        ("https://", "http://")
+    number = issue.get("number")
+    if isinstance(number, int) and 0 < number <= GITHUB_NUMBER_MAX and is_web_url(
+        issue.get("html_url")
     ):
         return issue
     raise OutcomeUnknown(f"GitHub answered {response.status_code} but not with an issue.")

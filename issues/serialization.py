@@ -9,16 +9,34 @@ import json
 from pathlib import Path
 
 import jsonschema
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from issues.markdown import normalize
+from issues.limits import GITHUB_BODY_LIMIT
+from issues.markdown import normalize, render_body
 from issues.models import ChecklistItem, Issue, Milestone, Update
 
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "issue.schema.json").read_text())
-_validator = jsonschema.Draft202012Validator(
-    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-)
+FORMAT_CHECKER = jsonschema.FormatChecker(formats=["date"])
+WEB_SCHEMES = ("http", "https")
+
+
+@FORMAT_CHECKER.checks("uri")
+def is_web_url(value):
+    """An absolute http or https URL with a host: the only links dskit stores or shows."""
+    if not isinstance(value, str):
+        return True  # the schema's "type" reports it
+    try:
+        URLValidator(schemes=WEB_SCHEMES)(value)
+    except ValidationError:
+        return False
+    return True
+
+
+_validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=FORMAT_CHECKER)
+FORMAT_NAMES = {"date": "date (YYYY-MM-DD)", "uri": "http or https URL"}
 
 CHECKLIST_KEYS = {
     "todo": ChecklistItem.TODO,
@@ -62,10 +80,12 @@ def _message(error):
         return _path(error), f"must not contain {what}"
     if error.validator == "pattern":
         return _path(error), f"{error.instance!r} is not a valid GitHub login"
+    if error.validator == "format" and error.validator_value == "uri":
+        return _path(error), f"{error.instance!r} is not an http or https URL"
     if error.validator == "format":
-        return _path(
-            error
-        ), f"{error.instance!r} is not a valid {error.validator_value} (YYYY-MM-DD)"
+        return _path(error), f"{error.instance!r} is not a valid {FORMAT_NAMES[error.validator_value]}"
+    if error.validator == "maximum":
+        return _path(error), f"must be at most {error.validator_value}"
     if error.validator in ("maxLength", "minLength"):
         if error.validator == "minLength":
             return _path(error), "must not be empty"
@@ -73,11 +93,43 @@ def _message(error):
     return _path(error) or "(issue)", error.message
 
 
+def _text_problem(text):
+    if "\x00" in text:
+        return "must not contain a NUL character"
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        return "must not contain a lone surrogate (text that is not valid Unicode)"
+    return None
+
+
+def _unstorable_text(data):
+    """``"field: message"`` for every string (key or value) that no database can store:
+    NUL characters (PostgreSQL) and lone surrogates (neither, nor UTF-8 output)."""
+    problems, pending = [], [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            problem = _text_problem(value)
+            if problem:
+                problems.append(f"{path or '(issue)'}: {problem}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                problem = _text_problem(key)
+                if problem:
+                    problems.append(f"{path or '(issue)'}: a field name {problem}")
+                else:
+                    pending.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            pending += [(f"{path}[{index}]", item) for index, item in enumerate(value)]
+    return sorted(problems)
+
+
 def validate(data):
     """Every problem with one issue in JSON form, as ``"field: message"`` strings."""
     if not isinstance(data, dict):
         return [f"(issue): expected an object, got {type(data).__name__}"]
-    problems = []
+    problems = _unstorable_text(data)
+    if problems:
+        return problems
     for error in sorted(
         _validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
     ):
@@ -93,6 +145,12 @@ def validate(data):
     target = data.get("target_date")
     if reported and target and target < reported:
         problems.append("target_date: must not be before reported_date")
+    length = len(render_body(with_defaults(data)))
+    if length > GITHUB_BODY_LIMIT:
+        problems.append(
+            f"(issue): its GitHub body would be {length:,} characters, over GitHub's limit of "
+            f"{GITHUB_BODY_LIMIT:,}"
+        )
     return problems
 
 

@@ -25,4 +25,9 @@ def read_issue_file(path):
         raise BadInput(
             f"{path}: invalid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
         ) from None
+    except RecursionError:
+        raise BadInput(f"{path}: invalid JSON: nested too deeply") from None
+    except ValueError as e:
+        # Python refuses integers of more than 4,300 digits (int_max_str_digits).
+        raise BadInput(f"{path}: invalid JSON: a number with too many digits ({e})") from None
     return data if isinstance(data, list) else [data]
