@@ -4,6 +4,7 @@ The JSON form is ``issues/schema/issue.schema.json``. The Markdown renderer, the
 the exporters and the GitHub client all take this form.
 """
 
+import copy
 import datetime
 import json
 from pathlib import Path
@@ -36,6 +37,12 @@ def is_web_url(value):
 
 
 _validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=FORMAT_CHECKER)
+# A draft (status "draft", exported with --include-drafts) may lack its description and
+# priority: the guided form asks for them on later steps.
+DRAFT_SCHEMA = copy.deepcopy(SCHEMA)
+DRAFT_SCHEMA["properties"]["description"]["minLength"] = 0
+DRAFT_SCHEMA["properties"]["priority"]["enum"].append("")
+_draft_validator = jsonschema.Draft202012Validator(DRAFT_SCHEMA, format_checker=FORMAT_CHECKER)
 FORMAT_NAMES = {"date": "date (YYYY-MM-DD)", "uri": "http or https URL"}
 
 CHECKLIST_KEYS = {
@@ -130,8 +137,10 @@ def validate(data):
     problems = _unstorable_text(data)
     if problems:
         return problems
+    is_draft = data.get("status") == Issue.DRAFT
+    validator = _draft_validator if is_draft else _validator
     for error in sorted(
-        _validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+        validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
     ):
         field, message = _message(error)
         problems.append(f"{field}: {message}")
@@ -139,7 +148,7 @@ def validate(data):
         return problems
     if not normalize(data["name"]):
         problems.append("name: must not be blank")
-    if not normalize(data["description"]):
+    if not normalize(data["description"]) and not is_draft:
         problems.append("description: must not be blank")
     reported = data.get("reported_date")
     target = data.get("target_date")

@@ -15,6 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("ids", nargs="*", type=int, metavar="ID")
         parser.add_argument("--format", choices=["json", "md"], default="json")
         parser.add_argument("--output", metavar="DIR", help="folder for the .md documents")
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="export drafts too (import_issues reads them back as drafts)",
+        )
 
     def handle(self, *args, **options):
         issues = Issue.objects.order_by("id")
@@ -23,6 +28,13 @@ class Command(BaseCommand):
             missing = set(options["ids"]) - set(issues.values_list("pk", flat=True))
             if missing:
                 raise BadInput(f"no issue with id {', '.join(map(str, sorted(missing)))}")
+        if not options["include_drafts"]:
+            drafts = issues.filter(status=Issue.DRAFT).values_list("pk", flat=True)
+            if options["ids"] and drafts:
+                raise BadInput(
+                    f"issue {', '.join(map(str, drafts))} is a draft: add --include-drafts"
+                )
+            issues = issues.exclude(status=Issue.DRAFT)
 
         if options["format"] == "json":
             if options["output"]:

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -10,8 +11,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE.json")
+        parser.add_argument(
+            "--reporter",
+            metavar="USERNAME",
+            help="the reporter of the issues created (a draft is seen only by its reporter)",
+        )
 
     def handle(self, *args, **options):
+        reporter = None
+        if options["reporter"] is not None:
+            users = get_user_model().objects
+            reporter = users.filter(**{users.model.USERNAME_FIELD: options["reporter"]}).first()
+            if reporter is None:
+                raise BadInput(f"no user named {options['reporter']!r}")
         batches, problems = [], []
         for path in options["files"]:
             issues = read_issue_file(path)
@@ -25,6 +37,6 @@ class Command(BaseCommand):
             raise BadInput(f"nothing imported: {len(problems)} problem(s) above")
 
         with transaction.atomic():
-            created = [create_issue(data) for issues in batches for data in issues]
+            created = [create_issue(data, reporter) for issues in batches for data in issues]
         for issue in created:
             self.stdout.write(str(issue.pk))
