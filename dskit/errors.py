@@ -13,6 +13,20 @@ from django.template.loader import render_to_string
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
+def method_not_allowed_page(get_response):
+    """Middleware: a 405 answer (``require_POST``, a class view's other methods) gets the
+    friendly page instead of an empty body; its Allow header stays."""
+
+    def middleware(request):
+        response = get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            response.content = render_to_string("405.html")
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+    return middleware
+
+
 def server_error(request):
     if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
         response = HttpResponse(render_to_string("503.html"), status=503)

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A page for 405 answers, which Django sends with an empty body.
+    "dskit.errors.method_not_allowed_page",
 ]
 
 ROOT_URLCONF = "dskit.urls"
