@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -51,11 +51,23 @@ def body_md(request, pk):
 
 
 def _filtered_issues(request):
-    return IssueFilter(request.GET, queryset=Issue.objects.all(), request=request).qs
+    """The issues of the list's filter; None when a value of it is invalid (the list ignores
+    such values, but an export without them would hold more than was asked for)."""
+    issue_filter = IssueFilter(request.GET, queryset=Issue.objects.all(), request=request)
+    return None if issue_filter.form.errors else issue_filter.qs
+
+
+def _refused(request):
+    issue_filter = IssueFilter(request.GET, queryset=Issue.objects.none(), request=request)
+    notes = [note for note in issue_filter.notes if not note.startswith("Ignored unknown")]
+    return render(request, "issues/export_refused.html", {"notes": notes}, status=400)
 
 
 def list_export_json(request):
-    chunks = iter_json(iter_issue_dicts(_filtered_issues(request)))
+    issues = _filtered_issues(request)
+    if issues is None:
+        return _refused(request)
+    chunks = iter_json(iter_issue_dicts(issues))
     response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
     return _as_attachment(response, f"dskit-issues-{timezone.localdate()}.json")
 
@@ -67,7 +79,10 @@ def _documents(pairs):
 
 
 def list_export_zip(request):
-    chunks = iter_zip(_documents(iter_issue_dicts(_filtered_issues(request))))
+    issues = _filtered_issues(request)
+    if issues is None:
+        return _refused(request)
+    chunks = iter_zip(_documents(iter_issue_dicts(issues)))
     response = StreamingHttpResponse(chunks, content_type="application/zip")
     return _as_attachment(response, f"dskit-issues-{timezone.localdate()}.zip")
 
