@@ -291,3 +291,20 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class DraftStart(models.Model):
+    """The draft made by one showing of the first step of "New issue" (its ``start`` field):
+    the same form posted again (a double "Next") finds it instead of making a second."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["author", "token"], name="one_draft_per_start")
+        ]
+
+    def __str__(self):
+        return f"{self.token} → {self.issue_id}"

@@ -7,6 +7,7 @@ the exporters and the GitHub client all take this form.
 import copy
 import datetime
 import json
+import unicodedata
 from pathlib import Path
 
 import jsonschema
@@ -100,6 +101,11 @@ def _message(error):
     return _path(error) or "(issue)", error.message
 
 
+def has_visible_character(text):
+    """Not only spaces, zero-width, direction-override or other control characters."""
+    return any(unicodedata.category(char)[0] not in "CZ" for char in text)
+
+
 def _text_problem(text):
     if "\x00" in text:
         return "must not contain a NUL character"
@@ -148,6 +154,8 @@ def validate(data):
         return problems
     if not normalize(data["name"]):
         problems.append("name: must not be blank")
+    elif not has_visible_character(data["name"]):
+        problems.append("name: must have a visible character")
     if not normalize(data["description"]) and not is_draft:
         problems.append("description: must not be blank")
     reported = data.get("reported_date")

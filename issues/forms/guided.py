@@ -7,6 +7,7 @@ template's own words and placeholder hints.
 
 import datetime
 import re
+import uuid
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -16,7 +17,7 @@ from issues import markdown
 from issues.forms import ascii_int
 from issues.limits import GITHUB_BODY_LIMIT
 from issues.models import Issue
-from issues.serialization import SCHEMA, TEXT_KEYS
+from issues.serialization import SCHEMA, TEXT_KEYS, has_visible_character
 
 LOGIN_RE = re.compile(SCHEMA["properties"]["assignees"]["items"]["pattern"])
 PRIORITY_HELP = format_html(
@@ -138,6 +139,18 @@ class OverviewForm(StepForm):
         "Specify the ML model or project this issue relates to",
         max_length=200,
     )
+    # Names this form (a new one each time it is shown), so that posting it twice, as a
+    # double click on "Next" does, makes one draft.
+    start = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def initial_from(self, issue_data):
+        return {**super().initial_from(issue_data), "start": uuid.uuid4()}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if not has_visible_character(name):
+            raise forms.ValidationError("Issue Name must have a visible character.")
+        return name
 
 
 class DetailsForm(StepForm):

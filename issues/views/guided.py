@@ -7,7 +7,7 @@ validate yet is kept in the PendingEdit's ``typed``, so that no way out of a ste
 """
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +24,7 @@ from issues.forms.guided import (
     overflow_message,
 )
 from issues.history import record_changes
-from issues.models import Issue, PendingEdit
+from issues.models import DraftStart, Issue, PendingEdit
 from issues.serialization import apply_dict, create_issue, issue_to_dict, validate
 
 STEPS = list(STEP_FORMS)
@@ -145,13 +145,24 @@ def issue_new(request):
     """The Overview step of a new issue: nothing is saved until the first valid "Next"."""
     form = STEP_FORMS["overview"](request.POST or None, issue_data={})
     if request.method == "POST" and form.is_valid():
-        draft = create_issue(
-            {**form.to_dict(), "description": "", "priority": "", "status": Issue.DRAFT},
-            reporter=request.user,
-        )
-        PendingEdit.objects.create(
-            issue=draft, author=request.user, base_version=draft.version, completed=["overview"]
-        )
+        token = form.cleaned_data["start"]
+        try:
+            with transaction.atomic():
+                draft = create_issue(
+                    {**form.to_dict(), "description": "", "priority": "", "status": Issue.DRAFT},
+                    reporter=request.user,
+                )
+                PendingEdit.objects.create(
+                    issue=draft,
+                    author=request.user,
+                    base_version=draft.version,
+                    completed=["overview"],
+                )
+                if token:
+                    DraftStart.objects.create(author=request.user, token=token, issue=draft)
+        except IntegrityError:
+            # This form was posted before (a double "Next"): go on with the draft it made.
+            draft = DraftStart.objects.get(author=request.user, token=token).issue
         return redirect("issue-step", draft.pk, "details")
     return _render_step(request, "overview", form)
 
