@@ -4,9 +4,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The runtime dependencies (make run, make serve); then the test tools too (make test).
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
+# pip-compile, in a venv of its own (it is not a dependency of dskit).
+LOCK_VENV := .venv-lock
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test lint serve bench check-python clean
+.PHONY: run test lint serve bench check-python clean lock
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -15,19 +21,35 @@ check-python:
 	  echo "or run make with PYTHON=/path/to/python3.12."; \
 	  exit 1; }
 
-$(STAMP): pyproject.toml | check-python
+# Installs exactly the locked versions, each checked against its hash; nothing unlocked.
+$(RUNTIME_STAMP): requirements.txt | check-python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	@touch $(RUNTIME_STAMP)
 
-run: $(STAMP)
+$(STAMP): requirements-dev.txt | check-python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
+	@touch $(STAMP) $(RUNTIME_STAMP)
+
+# Rewrites the lock files from pyproject.toml, keeping every locked version that still fits:
+# run it after changing a pin there. UPGRADE="pkg ..." also moves those (e.g. a transitive
+# dependency) to their newest versions. Commit pyproject.toml and both lock files together.
+lock: | check-python
+	@test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/python -m pip install --quiet $(PIP_TOOLS); }
+	$(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) $(addprefix --upgrade-package ,$(UPGRADE)) \
+	  --output-file requirements.txt pyproject.toml
+	$(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) $(addprefix --upgrade-package ,$(UPGRADE)) \
+	  --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
+
+run: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The production server (gunicorn, DEBUG off) on http://127.0.0.1:8000/, as the web container runs it.
 # Plain HTTP on loopback, so no redirect to HTTPS; the secret key is kept in var/secret_key.
-serve: $(STAMP)
+serve: $(RUNTIME_STAMP)
 	@mkdir -p var && test -s var/secret_key || (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
 	DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
@@ -56,4 +78,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --count $(COUNT) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var/staticfiles
+	rm -rf $(VENV) $(LOCK_VENV) var/staticfiles
