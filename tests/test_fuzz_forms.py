@@ -35,7 +35,11 @@ BUTTONS = ["action", "goto", "remove_milestone"]
 
 
 def step_fields(step):
-    return [*STEP_FORMS[step].base_fields, *BUTTONS, *(MILESTONE_KEYS if step == "timeline" else [])]
+    return [
+        *STEP_FORMS[step].base_fields,
+        *BUTTONS,
+        *(MILESTONE_KEYS if step == "timeline" else []),
+    ]
 
 
 # name: (who posts, URL from the fixtures, the field names to post)
@@ -141,7 +145,17 @@ def test_any_post_gets_a_clear_answer_and_writes_nothing_half(fixtures, endpoint
     assert_every_issue_is_whole()
 
 
-GET_FILTERS = ["q", "priority", "type", "environment", "status", "sort", "page", "assignee", "filed"]
+GET_FILTERS = [
+    "q",
+    "priority",
+    "type",
+    "environment",
+    "status",
+    "sort",
+    "page",
+    "assignee",
+    "filed",
+]
 
 
 @pytest.mark.parametrize("url", ["/", "/issues/export.json", "/issues/export.zip"])

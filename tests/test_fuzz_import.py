@@ -32,7 +32,9 @@ json_values = st.recursive(
     ),
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(list(SCHEMA["properties"])), json_text), children, max_size=4),
+        st.dictionaries(
+            st.one_of(st.sampled_from(list(SCHEMA["properties"])), json_text), children, max_size=4
+        ),
     ),
     max_leaves=12,
 )

@@ -24,8 +24,13 @@ def run(*args):
 def issue_and_draft(owner):
     issue = make_issue(owner)
     draft = create_issue(
-        {"name": "Half written", "type": "training", "description": "", "priority": "",
-         "status": Issue.DRAFT},
+        {
+            "name": "Half written",
+            "type": "training",
+            "description": "",
+            "priority": "",
+            "status": Issue.DRAFT,
+        },
         reporter=owner,
     )
     return issue, draft

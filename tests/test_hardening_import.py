@@ -97,3 +97,30 @@ def test_as_a_process_the_surrogate_gives_exit_2_and_one_line(tmp_path):
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
         assert "name: must not contain a lone surrogate" in result.stderr
+
+
+def test_links_stored_before_the_check_are_cleared_by_the_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("issues.migrations.0016_github_url_web_only")
+    bad = Issue.objects.create(
+        name="a",
+        type="training",
+        description="d",
+        priority="p1",
+        github_number=1,
+        github_url="javascript:alert(1)",
+    )
+    good = Issue.objects.create(
+        name="b",
+        type="training",
+        description="d",
+        priority="p1",
+        github_number=2,
+        github_url="https://github.com/o/r/issues/2",
+    )
+    migration.clear_non_web_urls(apps, None)
+    assert Issue.objects.get(pk=bad.pk).github_url == ""
+    assert Issue.objects.get(pk=good.pk).github_url == "https://github.com/o/r/issues/2"

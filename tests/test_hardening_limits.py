@@ -85,4 +85,6 @@ def test_the_schema_uses_the_same_limits():
     update = SCHEMA["properties"]["updates"]["items"]["properties"]["text"]
     assert update["maxLength"] == UPDATE_MAX_LENGTH
     long_update = {**BASE, "updates": [{"date": "2026-01-01", "text": "u" * 10_001}]}
-    assert validate(long_update) == [f"updates[0].text: must be at most {UPDATE_MAX_LENGTH} characters"]
+    assert validate(long_update) == [
+        f"updates[0].text: must be at most {UPDATE_MAX_LENGTH} characters"
+    ]

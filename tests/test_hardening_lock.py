@@ -62,7 +62,8 @@ def test_make_docker_and_ci_install_from_the_locks():
     assert "--require-hashes --no-deps -r requirements.txt" in makefile
     assert "--require-hashes --no-deps -r requirements-dev.txt" in makefile
     assert re.search(r"^run: \$\(RUNTIME_STAMP\)$", makefile, re.M)
-    assert "pip install --require-hashes --no-deps -r requirements.txt" in (
-        ROOT / "Dockerfile"
-    ).read_text()
+    assert (
+        "pip install --require-hashes --no-deps -r requirements.txt"
+        in (ROOT / "Dockerfile").read_text()
+    )
     assert "make .venv/.installed" in (ROOT / ".ci/run").read_text()
