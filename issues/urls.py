@@ -1,6 +1,6 @@
 """Each feature module of issues.views owns its own URL patterns."""
 
-from issues.views import admin_actions, browse, export, guided, webhook
+from issues.views import admin_actions, browse, export, github_review, guided, webhook
 
 urlpatterns = [
     *browse.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *export.urlpatterns,
     *admin_actions.urlpatterns,
     *webhook.urlpatterns,
+    *github_review.urlpatterns,
 ]

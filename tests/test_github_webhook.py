@@ -217,3 +217,50 @@ def test_a_body_edited_on_github_is_offered_for_review_never_taken(filed, owner_
     same = markdown.render_body(before)
     post(*delivery("issues.edited", filed, issue__body=same), delivery_id="own-edit")
     assert not GitHubBodyChange.objects.exists()
+
+
+def test_review_github_changes_takes_only_the_chosen_fields(filed, owner_client, owner):
+    before = issue_to_dict(Issue.objects.get(pk=filed.pk))
+    edited = markdown.render_body(
+        {**before, "expected_behavior": "Recall >= 0.92.", "priority": "p0", "name": "Renamed"}
+    )
+    post(*delivery("issues.edited", filed, issue__body=edited))
+
+    page = owner_client.get(f"/issues/{filed.pk}/github-changes/").content.decode()
+    assert page.count('value="github"') == 3
+    for label in ("Issue Name", "Expected Behavior", "Priority"):
+        assert f"<th scope=\"row\">{label}</th>" in page
+    assert "Recall &gt;= 0.92." in page  # escaped
+
+    version = Issue.objects.get(pk=filed.pk).version
+    response = owner_client.post(
+        f"/issues/{filed.pk}/github-changes/",
+        {"version": version, "take_expected_behavior": "github", "take_priority": "dskit"},
+    )
+    assert response.status_code == 302
+    after = issue_to_dict(Issue.objects.get(pk=filed.pk))
+    assert after == {**before, "expected_behavior": "Recall >= 0.92."}
+    assert Issue.objects.get(pk=filed.pk).version == version + 1
+    change = IssueChange.objects.get(issue=filed, field="expected_behavior")
+    assert change.user == owner
+    assert not GitHubBodyChange.objects.exists()
+    assert "Review GitHub changes" not in owner_client.get(f"/issues/{filed.pk}/").content.decode()
+
+
+def test_review_refuses_a_stale_page_and_an_invalid_choice(filed, owner_client):
+    before = issue_to_dict(Issue.objects.get(pk=filed.pk))
+    edited = markdown.render_body({**before, "target_date": "2026-01-01"})
+    post(*delivery("issues.edited", filed, issue__body=edited))
+    version = Issue.objects.get(pk=filed.pk).version
+    url = f"/issues/{filed.pk}/github-changes/"
+    response = owner_client.post(url, {"version": version - 1, "take_target_date": "github"})
+    assert response.status_code == 302 and response["Location"] == url
+    response = owner_client.post(url, {"version": version, "take_target_date": "github"})
+    assert response.status_code == 200
+    assert "target_date: must not be before reported_date" in response.content.decode()
+    assert issue_to_dict(Issue.objects.get(pk=filed.pk)) == before
+    assert GitHubBodyChange.objects.exists()
+    # Keeping dskit's values sets the edit aside.
+    assert owner_client.post(url, {"version": version}).status_code == 302
+    assert not GitHubBodyChange.objects.exists()
+    assert issue_to_dict(Issue.objects.get(pk=filed.pk)) == before
