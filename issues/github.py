@@ -12,7 +12,6 @@ import hmac
 import re
 import threading
 import time
-
 from dataclasses import dataclass
 
 import httpx
@@ -172,15 +171,32 @@ def signature_valid(body, header):
 
 
 def dropped(payload, answer):
-    """The labels and assignees that GitHub silently left out (without push access)."""
-    kept_labels = {label["name"].lower() for label in answer.get("labels", [])}
-    kept_assignees = {user["login"].lower() for user in answer.get("assignees") or []}
+    """The labels and assignees that GitHub silently left out (without push access).
+
+    Names compare without case: a label that exists in the repository keeps its own
+    spelling. A field missing from the answer says nothing about what was dropped.
+    """
+    kept_labels = {label.get("name", "").lower() for label in answer.get("labels") or []}
+    kept_assignees = {user.get("login", "").lower() for user in answer.get("assignees") or []}
     return {
-        "labels": [name for name in payload["labels"] if name.lower() not in kept_labels],
+        "labels": [
+            name
+            for name in payload["labels"]
+            if "labels" in answer and name.lower() not in kept_labels
+        ],
         "assignees": [
-            login for login in payload["assignees"] if login.lower() not in kept_assignees
+            login
+            for login in payload["assignees"]
+            if "assignees" in answer and login.lower() not in kept_assignees
         ],
     }
+
+
+def html_url(number):
+    """The web address of issue ``number`` when GitHub's answer left it out."""
+    base = settings.GITHUB_API_URL.removesuffix("/api/v3")
+    base = "https://github.com" if base == "https://api.github.com" else base
+    return f"{base}/{settings.GITHUB_REPOSITORY}/issues/{number}"
 
 
 _clients = {}
@@ -310,11 +326,11 @@ def _error(response):
 def _issue(response):
     """The issue in a successful answer; anything else leaves the outcome unknown."""
     issue = _json(response)
-    if isinstance(issue.get("number"), int) and str(issue.get("html_url", "")).startswith(
-        ("https://", "http://")
-    ):
-        return issue
-    raise OutcomeUnknown(f"GitHub answered {response.status_code} but not with an issue.")
+    if not isinstance(issue.get("number"), int):
+        raise OutcomeUnknown(f"GitHub answered {response.status_code} but not with an issue.")
+    if not str(issue.get("html_url", "")).startswith(("https://", "http://")):
+        issue["html_url"] = html_url(issue["number"])
+    return issue
 
 
 def _list(response):

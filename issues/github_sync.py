@@ -6,7 +6,6 @@ Nothing here talks to GitHub; the view (issues/views/webhook.py) checks the sign
 """
 
 import datetime
-import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,9 +13,9 @@ from django.utils import timezone
 
 from issues import markdown, tracking
 from issues.models import GitHubBodyChange, GitHubComment, GitHubDelivery, Issue
+from issues.parse_markdown import priority_of_label
 from issues.serialization import issue_to_dict
 
-PRIORITY_LABEL = re.compile(r"^!(p[0-3])$", re.IGNORECASE)
 # A change refused as stale (a person saved the issue at the same moment) is tried again.
 ATTEMPTS = 3
 
@@ -124,11 +123,11 @@ def edited(issue, payload):
 
 
 def labeled(issue, payload):
-    match = PRIORITY_LABEL.match(str((payload.get("label") or {}).get("name", "")))
-    if not match or issue.priority == match[1].lower():
+    priority = priority_of_label((payload.get("label") or {}).get("name", ""))
+    if not priority or issue.priority == priority:
         return
     with tracking.tracked_change(issue, None, issue.version):
-        Issue.objects.filter(pk=issue.pk).update(priority=match[1].lower())
+        Issue.objects.filter(pk=issue.pk).update(priority=priority)
 
 
 HANDLERS = {

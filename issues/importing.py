@@ -9,12 +9,16 @@ from issues.parse_markdown import NotTemplate, parse
 from issues.serialization import create_issue, validate
 
 
-def read_markdown(text, where):
-    """``(data, problems)`` for one Markdown text; problems read ``where:line: message``."""
+def read_markdown(text, where, defaults=None):
+    """``(data, problems)`` for one Markdown text; problems read ``where:line: message``.
+
+    ``defaults`` fill in the JSON form's keys that the text leaves out.
+    """
     try:
         parsed = parse(text)
     except NotTemplate as error:
         return None, [f"{where}:{error.line}: {error.message}"]
+    parsed.data = {**(defaults or {}), **parsed.data}
     problems = [f"{where}:{parsed.line_of(p)}: {p}" for p in validate(parsed.data)]
     return parsed.data, problems
 

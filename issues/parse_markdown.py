@@ -34,8 +34,7 @@ PLACEHOLDERS = {
     "data_involved": "[Describe any datasets or data sources relevant to this issue]",
     "environment": "[Specify the environment where this issue occurs, e.g., development, "
     "staging, production]",
-    "business_impact": "[Describe how this issue affects business objectives or model "
-    "performance]",
+    "business_impact": "[Describe how this issue affects business objectives or model performance]",
     "users_affected": "[Estimate the number of users or systems impacted]",
     "priority": "[Select one: `!p0`/`!p1`/`!p2`/`!p3`]",
     "reported_date": "[YYYY-MM-DD]",
@@ -55,6 +54,15 @@ CHECKLISTS = {
     "definition_of_ready": (markdown.READY, markdown.READY_INTRO),
     "definition_of_done": (markdown.DONE, markdown.DONE_INTRO),
 }
+
+
+PRIORITY_LABEL = re.compile(r"^!(p[0-3])$", re.IGNORECASE)
+
+
+def priority_of_label(name):
+    """``p1`` for the label ``!p1`` (any case, as GitHub keeps a label's spelling), else None."""
+    match = PRIORITY_LABEL.match(str(name))
+    return match[1].lower() if match else None
 
 
 class NotTemplate(Exception):
@@ -142,8 +150,7 @@ def _sections(lines, start):
     if markdown.OVERVIEW not in found:
         raise NotTemplate(
             start + 1,
-            f"not written from the ML Engineering Issue template: no '{markdown.OVERVIEW}' "
-            "heading",
+            f"not written from the ML Engineering Issue template: no '{markdown.OVERVIEW}' heading",
         )
     order = sorted(found.items(), key=lambda item: item[1])
     end = _closing(lines)

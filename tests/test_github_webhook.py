@@ -1,6 +1,5 @@
 """POST /github/webhook with GitHub's documented deliveries: signed, once, and only what it says."""
 
-import copy
 import hashlib
 import hmac
 import json
@@ -70,9 +69,7 @@ def post(headers, payload, signature=None, delivery_id=None):
 def test_the_signature_of_githubs_documented_example():
     # docs.github.com, "Validating webhook deliveries": this secret and body give this digest.
     body = b"Hello, World!"
-    assert sign(body) == (
-        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
-    )
+    assert sign(body) == ("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
 
 
 def test_ping_is_answered(secret):
@@ -98,7 +95,9 @@ def test_a_bad_or_missing_signature_gets_401_and_changes_nothing(filed, signatur
 def test_without_a_secret_configured_every_delivery_is_refused(filed, settings):
     settings.GITHUB_WEBHOOK_SECRET = ""
     headers, payload = delivery("issues.closed", filed)
-    assert post(headers, payload, signature=sign(json.dumps(payload).encode(), "")).status_code == 401
+    assert (
+        post(headers, payload, signature=sign(json.dumps(payload).encode(), "")).status_code == 401
+    )
     assert Issue.objects.get(pk=filed.pk).status == "open"
 
 
@@ -147,8 +146,10 @@ def test_closed_as_not_planned_is_closed(filed):
     post(*delivery("issues.closed.not_planned", filed))
     issue = Issue.objects.get(pk=filed.pk)
     assert issue.status == "closed"
-    assert Update.objects.filter(issue=issue).last().text.startswith(
-        "Status changed from Open to Closed by @Codertocat on GitHub."
+    assert (
+        Update.objects.filter(issue=issue)
+        .last()
+        .text.startswith("Status changed from Open to Closed by @Codertocat on GitHub.")
     )
 
 
@@ -229,7 +230,7 @@ def test_review_github_changes_takes_only_the_chosen_fields(filed, owner_client,
     page = owner_client.get(f"/issues/{filed.pk}/github-changes/").content.decode()
     assert page.count('value="github"') == 3
     for label in ("Issue Name", "Expected Behavior", "Priority"):
-        assert f"<th scope=\"row\">{label}</th>" in page
+        assert f'<th scope="row">{label}</th>' in page
     assert "Recall &gt;= 0.92." in page  # escaped
 
     version = Issue.objects.get(pk=filed.pk).version

@@ -47,9 +47,9 @@ def test_documents_and_bodies_import_and_render_back_byte_for_byte(tmp_path):
     assert markdown.render_document(issue_to_dict(full)) == (EXAMPLES / "full.md").read_text(
         encoding="utf-8"
     )
-    assert markdown.render_body(issue_to_dict(minimal)) == (
-        EXAMPLES / "minimal.body.md"
-    ).read_text(encoding="utf-8")
+    assert markdown.render_body(issue_to_dict(minimal)) == (EXAMPLES / "minimal.body.md").read_text(
+        encoding="utf-8"
+    )
     assert full.assignees == ["alice-ml", "bob"]
     assert (full.status, full.reporter) == ("open", None)
 

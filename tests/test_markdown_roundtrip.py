@@ -48,8 +48,10 @@ def _line_ok(line):
 line = word.filter(lambda s: "\n" not in s and "\r" not in s)
 safe_line = line.filter(_line_ok)
 blank = st.sampled_from(["", "  ", "\t"])
-text = st.lists(safe_line | blank, min_size=1, max_size=4).map("\n".join).filter(
-    lambda s: markdown.normalize(s)
+text = (
+    st.lists(safe_line | blank, min_size=1, max_size=4)
+    .map("\n".join)
+    .filter(lambda s: markdown.normalize(s))
 )
 crlf = text.map(lambda s: s.replace("\n", "\r\n"))
 optional_text = st.just("") | text | crlf | st.just(markdown.NO_RESPONSE)
@@ -102,7 +104,9 @@ def issues(draw):
                 max_size=4,
             )
         ),
-        "assignees": draw(st.lists(st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,5})?", fullmatch=True), max_size=3)),
+        "assignees": draw(
+            st.lists(st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,5})?", fullmatch=True), max_size=3)
+        ),
     }
     for key in ("todo", "definition_of_ready", "definition_of_done"):
         items = draw(st.none() | checklist)

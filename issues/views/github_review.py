@@ -1,4 +1,4 @@
-""""Review GitHub changes": the body edited on GitHub beside dskit's, fields chosen one by one."""
+""" "Review GitHub changes": the body edited on GitHub beside dskit's, fields chosen one by one."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,12 +32,19 @@ def github_changes(request, pk):
             taken = ", ".join(d.label for d in found if d.key in chosen)
             messages.success(
                 request,
-                f"Took GitHub's {taken}." if taken else "Kept dskit's values; GitHub's edit is "
-                "set aside (\"Update on GitHub\" sends dskit's issue back).",
+                f"Took GitHub's {taken}."
+                if taken
+                else "Kept dskit's values; GitHub's edit is "
+                'set aside ("Update on GitHub" sends dskit\'s issue back).',
             )
             return redirect(issue)
-    ctx = {"issue": issue, "change": change, "differences": found, "problem": problem,
-           "problems": problems}
+    ctx = {
+        "issue": issue,
+        "change": change,
+        "differences": found,
+        "problem": problem,
+        "problems": problems,
+    }
     return render(request, "issues/github_changes.html", ctx)
 
 
