@@ -72,6 +72,7 @@ class FakeGitHub:
         # Labels that exist in the repository: GitHub applies them in their own spelling.
         self.repository_labels = {name.lower(): name for name in repository_labels}
         self.remaining = self.RATE_LIMIT
+        self.max_per_page = 100  # GitHub's cap; tests lower it to see several pages
         self.requests = []
         self.problems = []  # what GitHub would have refused in a request; tests expect none
         self.issues = {}
@@ -204,7 +205,7 @@ class FakeGitHub:
 
     def paginate(self, path, query, items):
         """One page of ``items`` as GitHub lists them: ``Link`` to the others, an ``ETag``."""
-        per_page = min(int(query.get("per_page", ["30"])[0]), 100)
+        per_page = min(int(query.get("per_page", ["30"])[0]), self.max_per_page)
         page = max(int(query.get("page", ["1"])[0]), 1)
         last = max(1, -(-len(items) // per_page))
         body = items[(page - 1) * per_page : page * per_page]
