@@ -72,6 +72,7 @@ class FakeGitHub:
         # Labels that exist in the repository: GitHub applies them in their own spelling.
         self.repository_labels = {name.lower(): name for name in repository_labels}
         self.remaining = self.RATE_LIMIT
+        self.connections = []  # the client address of each connection accepted
         self.max_per_page = 100  # GitHub's cap; tests lower it to see several pages
         self.requests = []
         self.problems = []  # what GitHub would have refused in a request; tests expect none
@@ -328,6 +329,10 @@ class Page:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        self.server.github.connections.append(self.client_address)
 
     def do_GET(self):
         self.server.github.handle(self, "GET")
