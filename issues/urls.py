@@ -1,6 +1,14 @@
 """Each feature module of issues.views owns its own URL patterns."""
 
-from issues.views import admin_actions, browse, export, github_review, guided, webhook
+from issues.views import (
+    admin_actions,
+    browse,
+    export,
+    github_review,
+    guided,
+    importing,
+    webhook,
+)
 
 urlpatterns = [
     *browse.urlpatterns,
@@ -9,4 +17,5 @@ urlpatterns = [
     *admin_actions.urlpatterns,
     *webhook.urlpatterns,
     *github_review.urlpatterns,
+    *importing.urlpatterns,
 ]
