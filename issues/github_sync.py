@@ -18,6 +18,7 @@ from issues.serialization import issue_to_dict
 
 # A change refused as stale (a person saved the issue at the same moment) is tried again.
 ATTEMPTS = 3
+BUSY = "busy"
 
 
 def handle(delivery, event, payload):
@@ -30,6 +31,9 @@ def handle(delivery, event, payload):
             return _apply(event, payload)
     except IntegrityError:
         return "duplicate"
+    except tracking.StaleIssue:
+        # Nothing was kept, not even the delivery: GitHub's redelivery will apply it.
+        return BUSY
 
 
 def _apply(event, payload):

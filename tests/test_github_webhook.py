@@ -265,3 +265,19 @@ def test_review_refuses_a_stale_page_and_an_invalid_choice(filed, owner_client):
     assert owner_client.post(url, {"version": version}).status_code == 302
     assert not GitHubBodyChange.objects.exists()
     assert issue_to_dict(Issue.objects.get(pk=filed.pk)) == before
+
+
+def test_an_issue_that_keeps_changing_answers_503_and_keeps_nothing(filed, monkeypatch):
+    from issues import tracking
+
+    def always_stale(*args, **kwargs):
+        raise tracking.StaleIssue
+
+    monkeypatch.setattr(tracking, "change_status", always_stale)
+    before = snapshot(filed)
+    headers, payload = delivery("issues.closed", filed)
+    response = post(headers, payload)
+    assert (response.status_code, response.json()) == (503, {"result": "busy"})
+    assert snapshot(filed) == before
+    monkeypatch.undo()
+    assert post(headers, payload).json() == {"result": "applied"}  # the redelivery

@@ -41,7 +41,7 @@ def github_webhook(request):
         return _answer(400, "the body is not a JSON object")
     result = github_sync.handle(delivery, event, payload)
     logger.info("GitHub webhook: %s %s: %s", event, delivery, result)
-    return _answer(200, result)
+    return _answer(503 if result == github_sync.BUSY else 200, result)
 
 
 urlpatterns = [path("github/webhook", github_webhook, name="github-webhook")]
