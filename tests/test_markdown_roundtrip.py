@@ -57,23 +57,30 @@ crlf = text.map(lambda s: s.replace("\n", "\r\n"))
 optional_text = st.just("") | text | crlf | st.just(markdown.NO_RESPONSE)
 single = line.filter(lambda s: "\n" not in markdown.normalize(s))
 dates = st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31))
-frameworks = st.lists(
-    line.filter(lambda s: "," not in s and markdown.normalize(s) and len(s) <= 100), max_size=4
+# Strategies are built once, here: a filter made inside ``issues()`` would be analysed anew
+# for every example (most of the run's time).
+frameworks = st.lists(line.filter(lambda s: "," not in s), max_size=4)
+checklist = st.lists(st.fixed_dictionaries({"text": single, "done": st.booleans()}), max_size=8)
+milestones = st.lists(
+    st.fixed_dictionaries({"title": single, "date": dates.map(datetime.date.isoformat)}),
+    max_size=4,
 )
-checklist = st.lists(
-    st.fixed_dictionaries({"text": single.filter(lambda s: len(s) <= 300), "done": st.booleans()}),
-    max_size=8,
+updates = st.lists(
+    st.fixed_dictionaries({"date": dates.map(datetime.date.isoformat), "text": text | crlf}),
+    max_size=4,
 )
+logins = st.lists(st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,5})?", fullmatch=True), max_size=3)
+maybe_checklist = st.none() | checklist
 
 
 @st.composite
 def issues(draw):
     reported = draw(dates)
-    target = draw(st.none() | dates.filter(lambda d: d >= reported))
+    target = draw(st.none() | st.dates(reported, datetime.date(2099, 12, 31)))
     data = {
-        "name": draw(single.filter(lambda s: len(s) <= 200)),
+        "name": draw(single),
         "type": draw(st.sampled_from(list(markdown.TYPE_LABELS))),
-        "related_project": draw(st.just("") | single.filter(lambda s: len(s) <= 200)),
+        "related_project": draw(st.just("") | single),
         "description": draw(text | crlf),
         "expected_behavior": draw(optional_text),
         "proposed_solution": draw(optional_text),
@@ -85,31 +92,12 @@ def issues(draw):
         "priority": draw(st.sampled_from(["p0", "p1", "p2", "p3"])),
         "reported_date": reported.isoformat(),
         "target_date": target and target.isoformat(),
-        "milestones": draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {
-                        "title": single.filter(lambda s: len(s) <= 200),
-                        "date": dates.map(datetime.date.isoformat),
-                    }
-                ),
-                max_size=4,
-            )
-        ),
-        "updates": draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {"date": dates.map(datetime.date.isoformat), "text": text | crlf}
-                ),
-                max_size=4,
-            )
-        ),
-        "assignees": draw(
-            st.lists(st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,5})?", fullmatch=True), max_size=3)
-        ),
+        "milestones": draw(milestones),
+        "updates": draw(updates),
+        "assignees": draw(logins),
     }
     for key in ("todo", "definition_of_ready", "definition_of_done"):
-        items = draw(st.none() | checklist)
+        items = draw(maybe_checklist)
         if items is not None:
             data[key] = items
     # The one ambiguity, by design: a field left as the template's own placeholder for it
