@@ -10,7 +10,6 @@ the two cannot drift apart. What is not found is left out of the JSON form, and 
 schema's defaults apply (a checklist that is absent is the template's, unticked).
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -42,7 +41,6 @@ PLACEHOLDERS = {
     "milestone_date": "[Date]",
     "update_date": "[YYYY-MM-DD]",
 }
-DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 CHECK = re.compile(r"^- \[( |x|X)\] (.*)$")
 MILESTONE = re.compile(r"^\d+\. (.*): (\S*)$")
 UPDATE = re.compile(r"^- (\d{4}-\d\d-\d\d|\[YYYY-MM-DD\]): (.*)$")
@@ -50,9 +48,9 @@ TYPES = {label.lower(): key for key, label in markdown.TYPE_LABELS.items()} | {
     key: key for key in markdown.TYPE_LABELS
 }
 CHECKLISTS = {
-    "todo": (markdown.TODO, None),
-    "definition_of_ready": (markdown.READY, markdown.READY_INTRO),
-    "definition_of_done": (markdown.DONE, markdown.DONE_INTRO),
+    "todo": markdown.TODO,
+    "definition_of_ready": markdown.READY,
+    "definition_of_done": markdown.DONE,
 }
 
 
@@ -109,8 +107,8 @@ def parse(text):
     sections = _sections(lines, start)
     _overview(lines, sections, parsed)
     _details(lines, sections, parsed)
-    for key, (heading, intro) in CHECKLISTS.items():
-        _checklist(lines, sections, heading, intro, key, parsed)
+    for key, heading in CHECKLISTS.items():
+        _checklist(lines, sections, heading, key, parsed)
     _impact(lines, sections, parsed)
     _priority(lines, sections, parsed)
     _timeline(lines, sections, parsed)
@@ -119,7 +117,7 @@ def parse(text):
 
 
 def _front_matter(lines, parsed):
-    """Read title and assignees; the line after the closing ``---``."""
+    """Read the assignees (the rest is the body's, again); the line after the closing ``---``."""
     try:
         end = lines.index("---", 1)
     except ValueError:
@@ -131,11 +129,6 @@ def _front_matter(lines, parsed):
             logins = [] if value in ("''", '""', "") else [v.strip() for v in value.split(",")]
             parsed.data["assignees"] = logins
             parsed.lines["assignees"] = number + 1
-        elif key == "title" and value.startswith('"'):
-            try:
-                json.loads(value)
-            except ValueError:
-                raise NotTemplate(number + 1, "title: not a double-quoted string") from None
     return end + 1
 
 
@@ -226,7 +219,7 @@ def _details(lines, sections, parsed):
         parsed.data[key] = value
 
 
-def _checklist(lines, sections, heading, intro, key, parsed):
+def _checklist(lines, sections, heading, key, parsed):
     bounds = sections.get(heading)
     if bounds is None:
         return
