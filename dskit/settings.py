@@ -194,6 +194,10 @@ GITHUB_API_URL = env_str("GITHUB_API_URL", "https://api.github.com").rstrip("/")
 # Seconds to wait for GitHub; after that the outcome of a filing is unknown.
 GITHUB_TIMEOUT = env_int("GITHUB_TIMEOUT", 10)
 
+# GitHub both ways (issues/views/webhook.py): the webhook's secret, as set on GitHub. Without
+# it every delivery is refused (401).
+GITHUB_WEBHOOK_SECRET = env_str("GITHUB_WEBHOOK_SECRET")
+
 # Security. Production (DEBUG off) is HTTPS-only: HSTS, secure cookies, a redirect to HTTPS.
 # Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO
 # (the proxy must set X-Forwarded-Proto itself, overwriting what clients send).

@@ -1,7 +1,8 @@
 """Filing an issue on GitHub exactly once, whatever the double clicks, tabs and failures.
 
 The state lives in the issue's row, not in memory. One conditional UPDATE claims the filing
-(``github_filing_started_at``); only one request can win it. The HTTP call runs outside any
+(``github_filing_started_at``); only one request can win it. "Update on GitHub" takes the
+same claim once filed, so two updates at once send one PATCH. The HTTP call runs outside any
 transaction. ``github_unknown_since`` remembers an attempt whose outcome is unknown, so that
 the next attempt first looks on GitHub for the issue it may have created.
 """
@@ -30,7 +31,17 @@ NOTHING_DROPPED = {"labels": [], "assignees": []}
 
 
 class FilingInProgress(Exception):
-    """Another request (a second click, another tab) is filing this issue right now."""
+    """Another request (a second click, another tab) is filing or updating this issue now."""
+
+
+def _claim(issue, now, *, filed):
+    """Take the issue's GitHub claim (free, or expired); whether this request won it."""
+    return Issue.objects.filter(
+        Q(github_filing_started_at__isnull=True)
+        | Q(github_filing_started_at__lt=now - CLAIM_EXPIRES),
+        pk=issue.pk,
+        github_number__isnull=not filed,
+    )
 
 
 @dataclass
@@ -48,12 +59,7 @@ def file_issue(issue, user):
     payload = markdown.github_payload(issue_to_dict(issue))
     github.check_payload(payload)
     now = timezone.now()
-    claimed = Issue.objects.filter(
-        Q(github_filing_started_at__isnull=True)
-        | Q(github_filing_started_at__lt=now - CLAIM_EXPIRES),
-        pk=issue.pk,
-        github_number__isnull=True,
-    ).update(
+    claimed = _claim(issue, now, filed=False).update(
         github_filing_started_at=now,
         # Taking over an expired claim: that attempt's outcome is unknown.
         github_unknown_since=Coalesce("github_unknown_since", "github_filing_started_at"),
@@ -100,9 +106,18 @@ def file_issue(issue, user):
 def update_issue(issue):
     """Send the issue's current title, body, labels and assignees to its GitHub issue.
 
-    Returns what GitHub dropped; raises GitHubError. Nothing is stored: the GitHub issue
-    simply takes the local values again, so sending twice does no harm.
+    Returns what GitHub dropped; raises GitHubError, or FilingInProgress while another
+    request sends it. Nothing is stored but the claim, released whatever happens.
     """
     payload = markdown.github_payload(issue_to_dict(issue))
-    answer = github.update_issue(issue.github_number, payload)
+    github.check_payload(payload)
+    now = timezone.now()
+    if not _claim(issue, now, filed=True).update(github_filing_started_at=now):
+        raise FilingInProgress
+    try:
+        answer = github.update_issue(issue.github_number, payload)
+    finally:
+        Issue.objects.filter(pk=issue.pk, github_filing_started_at=now).update(
+            github_filing_started_at=None
+        )
     return github.dropped(payload, answer)

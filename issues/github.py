@@ -1,12 +1,18 @@
-"""The one module that talks to GitHub: create an issue, update it, find one filed before.
+"""The one module that talks to GitHub: create an issue, update it, find one filed before,
+list the repository's issues, and check a webhook's signature.
 
-Every request goes through httpx here. Each failure becomes a ``GitHubError`` whose message
+Every request goes through one httpx client per process (its connections are reused). Each failure becomes a ``GitHubError`` whose message
 says what happened and what to do. The token only ever travels in the Authorization header:
 it is never part of a message, a log line or anything stored.
 """
 
 import datetime
+import hashlib
+import hmac
 import re
+import threading
+import time
+from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
@@ -23,6 +29,8 @@ MAX_BODY_CHARACTERS = GITHUB_BODY_LIMIT
 GITHUB_NUMBER_MAX = SCHEMA["properties"]["github"]["properties"]["number"]["maximum"]
 REPOSITORY_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 SETTING_NAMES = ("GITHUB_TOKEN", "GITHUB_REPOSITORY")
+# A secondary rate limit asking to wait at most this long is waited out by import_github.
+MAX_RETRY_AFTER = 60
 
 
 class GitHubError(Exception):
@@ -31,6 +39,14 @@ class GitHubError(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class RateLimited(GitHubError):
+    """A rate limit stopped the request; ``retry_after`` seconds when GitHub said."""
+
+    def __init__(self, message, retry_after=None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class OutcomeUnknown(GitHubError):
@@ -106,38 +122,124 @@ def find_issue(title, since):
     return None
 
 
+@dataclass
+class Page:
+    """One page of the repository's issues: None for ``issues`` when it did not change."""
+
+    url: str
+    etag: str
+    issues: list | None
+    next_url: str
+    # When the rate limit is used up after this page: the time it resets.
+    exhausted_until: datetime.datetime | None = None
+
+
+def list_issues(url=None, *, etag="", state="open", label=None):
+    """One page of ``GET /repos/{owner}/{repo}/issues`` (pull requests left out).
+
+    ``url`` is the next page's link from the previous one; ``etag`` makes the request
+    conditional, and an unchanged page (304) costs nothing of the rate limit. A secondary
+    rate limit of up to MAX_RETRY_AFTER seconds is waited out once.
+    """
+    params = None
+    if url is None:
+        url = f"/repos/{settings.GITHUB_REPOSITORY}/issues"
+        params = {"state": state, "per_page": 100, "sort": "created", "direction": "asc"}
+        if label:
+            params["labels"] = label
+    headers = {"If-None-Match": etag} if etag else {}
+    try:
+        response = _request("GET", url, params=params, headers=headers)
+    except RateLimited as error:
+        if error.retry_after is None or error.retry_after > MAX_RETRY_AFTER:
+            raise
+        time.sleep(error.retry_after)
+        response = _request("GET", url, params=params, headers=headers)
+    address = str(response.request.url)
+    next_url = response.links.get("next", {}).get("url", "")
+    exhausted = None
+    if response.headers.get("x-ratelimit-remaining") == "0":
+        exhausted = _reset_time(response.headers.get("x-ratelimit-reset")) or timezone.now()
+    if response.status_code == 304:
+        return Page(address, etag, None, next_url, exhausted)
+    issues = [issue for issue in _list(response) if "pull_request" not in issue]
+    return Page(address, response.headers.get("etag", ""), issues, next_url, exhausted)
+
+
+def signature_valid(body, header):
+    """Whether ``X-Hub-Signature-256`` signs ``body`` with GITHUB_WEBHOOK_SECRET."""
+    secret = settings.GITHUB_WEBHOOK_SECRET
+    if not secret or not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(f"sha256={expected}", header)
+
+
 def dropped(payload, answer):
-    """The labels and assignees that GitHub silently left out (without push access)."""
-    kept_labels = {label["name"].lower() for label in answer.get("labels", [])}
-    kept_assignees = {user["login"].lower() for user in answer.get("assignees") or []}
+    """The labels and assignees that GitHub silently left out (without push access).
+
+    Names compare without case: a label that exists in the repository keeps its own
+    spelling. A field missing from the answer says nothing about what was dropped.
+    """
+    kept_labels = {label.get("name", "").lower() for label in answer.get("labels") or []}
+    kept_assignees = {user.get("login", "").lower() for user in answer.get("assignees") or []}
     return {
-        "labels": [name for name in payload["labels"] if name.lower() not in kept_labels],
+        "labels": [
+            name
+            for name in payload["labels"]
+            if "labels" in answer and name.lower() not in kept_labels
+        ],
         "assignees": [
-            login for login in payload["assignees"] if login.lower() not in kept_assignees
+            login
+            for login in payload["assignees"]
+            if "assignees" in answer and login.lower() not in kept_assignees
         ],
     }
 
 
+def html_url(number):
+    """The web address of issue ``number`` when GitHub's answer left it out."""
+    base = settings.GITHUB_API_URL.removesuffix("/api/v3")
+    base = "https://github.com" if base == "https://api.github.com" else base
+    return f"{base}/{settings.GITHUB_REPOSITORY}/issues/{number}"
+
+
+_clients = {}
+_clients_lock = threading.Lock()
+
+
 def _client():
-    return httpx.Client(
-        base_url=settings.GITHUB_API_URL,
-        headers={
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": API_VERSION,
-            "Authorization": f"Bearer {settings.GITHUB_TOKEN}",
-            "User-Agent": USER_AGENT,
-        },
-        timeout=settings.GITHUB_TIMEOUT,
-        # A renamed repository answers with a redirect; httpx drops the token on another host.
-        follow_redirects=True,
-    )
+    """The process's client for the configured GitHub, created once (connection reuse).
+
+    Keyed by the settings it is built from, so that changing them (tests do) gets a new one.
+    """
+    key = (settings.GITHUB_API_URL, settings.GITHUB_TOKEN, settings.GITHUB_TIMEOUT)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            for old in _clients.values():
+                old.close()
+            _clients.clear()
+            client = _clients[key] = httpx.Client(
+                base_url=settings.GITHUB_API_URL,
+                headers={
+                    "Accept": "application/vnd.github+json",
+                    "X-GitHub-Api-Version": API_VERSION,
+                    "Authorization": f"Bearer {settings.GITHUB_TOKEN}",
+                    "User-Agent": USER_AGENT,
+                },
+                timeout=settings.GITHUB_TIMEOUT,
+                # A renamed repository answers with a redirect; httpx drops the token on
+                # another host.
+                follow_redirects=True,
+            )
+        return client
 
 
 def _request(method, url, **kwargs):
     where = settings.GITHUB_API_URL
     try:
-        with _client() as client:
-            response = client.request(method, url, **kwargs)
+        response = _client().request(method, url, **kwargs)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol):
         raise GitHubError(
             f"dskit could not connect to GitHub at {where}; nothing was sent. Check "
@@ -151,7 +253,7 @@ def _request(method, url, **kwargs):
         raise OutcomeUnknown(
             f"The connection to GitHub at {where} broke before GitHub answered."
         ) from None
-    if response.is_success:
+    if response.is_success or response.status_code == 304:
         return response
     raise _error(response)
 
@@ -170,9 +272,10 @@ def _error(response):
         )
     if status in (403, 429) and headers.get("retry-after", "").isdigit():
         seconds = int(headers["retry-after"])
-        return GitHubError(
+        return RateLimited(
             f"GitHub's secondary rate limit stopped the request (too many requests in a short "
-            f"time). Nothing was changed. Wait {_duration(seconds)} and try again."
+            f"time). Nothing was changed. Wait {_duration(seconds)} and try again.",
+            seconds,
         )
     if status in (403, 429) and headers.get("x-ratelimit-remaining") == "0":
         reset = _reset_time(headers.get("x-ratelimit-reset"))
@@ -181,14 +284,15 @@ def _error(response):
             if reset
             else "within the hour"
         )
-        return GitHubError(
+        return RateLimited(
             f"The token has used up its GitHub rate limit. Nothing was changed. The limit "
             f"resets {when}; try again after that."
         )
     if status in (403, 429) and "secondary rate limit" in detail.lower():
-        return GitHubError(
+        return RateLimited(
             "GitHub's secondary rate limit stopped the request (too many requests in a short "
-            "time). Nothing was changed. Wait a minute and try again."
+            "time). Nothing was changed. Wait a minute and try again.",
+            MAX_RETRY_AFTER,
         )
     if status == 403:
         return GitHubError(
@@ -228,11 +332,12 @@ def _issue(response):
     """The issue in a successful answer; anything else leaves the outcome unknown."""
     issue = _json(response)
     number = issue.get("number")
-    if isinstance(number, int) and 0 < number <= GITHUB_NUMBER_MAX and is_web_url(
-        issue.get("html_url")
-    ):
-        return issue
-    raise OutcomeUnknown(f"GitHub answered {response.status_code} but not with an issue.")
+    if not (isinstance(number, int) and 0 < number <= GITHUB_NUMBER_MAX):
+        raise OutcomeUnknown(f"GitHub answered {response.status_code} but not with an issue.")
+    url = issue.get("html_url")
+    if not (isinstance(url, str) and is_web_url(url)):
+        issue["html_url"] = html_url(number)
+    return issue
 
 
 def _list(response):

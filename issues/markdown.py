@@ -44,6 +44,44 @@ DONE_ITEMS = (
     "Post-deployment monitoring shows no issues",
 )
 
+# The template's headings and field labels, shared with the parser (issues/parse_markdown.py).
+TITLE_HEADING = "## Machine Learning Engineering Issue 🤖"
+OVERVIEW = "### Issue Overview 📋"
+DETAILS = "### Specific Details 🔬"
+TODO = "### To-Do List 📝"
+IMPACT = "### Impact Assessment 📊"
+PRIORITY = "### Priority"
+TIMELINE = "### Communication and Timeline 📅"
+READY = "### Definition of Ready ✅"
+DONE = "### Definition of Done ✅"
+UPDATES = "### Updates 🔄"
+SECTIONS = (OVERVIEW, DETAILS, TODO, IMPACT, PRIORITY, TIMELINE, READY, DONE, UPDATES)
+
+FIELD_LABELS = {
+    "name": "Issue Name",
+    "type": "Type of Issue",
+    "related_project": "Related Model/Project",
+    "description": "Issue Description",
+    "expected_behavior": "Expected Behavior",
+    "proposed_solution": "Proposed Solution",
+    "frameworks": "ML Framework/Libraries",
+    "data_involved": "Data Involved",
+    "environment": "Environment",
+    "business_impact": "Business Impact",
+    "users_affected": "Users/Systems Affected",
+    "priority": "Priority",
+    "reported_date": "Reported Date",
+    "target_date": "Target Resolution Date",
+}
+TECHNICAL_DETAILS = "**Technical Details:**"
+TIMELINE_INTRO = (
+    "Based on the priority level, please provide the appropriate communication and timeline:"
+)
+MILESTONES = "Milestones:"
+READY_INTRO = "This issue is ready to be worked on when:"
+DONE_INTRO = "This issue is considered done when:"
+UPDATES_INTRO = "[Use this section to log progress, decisions, and key findings.]"
+
 BASE_LABELS = ("feature", "@dskit")
 TITLE_PREFIX = "dskit: "
 
@@ -60,8 +98,8 @@ COMMUNICATION_LEGEND = """\
 - `!p3`: Acknowledge the request but explain it's not currently prioritized. \
 Offer to reassess if business needs change."""
 
-GREETING = """\
-## Machine Learning Engineering Issue 🤖
+GREETING = f"""\
+{TITLE_HEADING}
 
 Hello, Team software member!
 Please use this template to document and track ML engineering tasks and issues.
@@ -141,47 +179,59 @@ def _updates(updates):
     )
 
 
+def _labelled(key, data):
+    return _field(FIELD_LABELS[key], data.get(key))
+
+
+def _item(key, value):
+    """A ``- Label: value`` line of the Technical Details list."""
+    return f"- {FIELD_LABELS[key]}: {value or NO_RESPONSE}"
+
+
 def render_body(data):
     """The GitHub issue body: the template from its first heading to the quote."""
     frameworks = ", ".join(normalize(f) for f in data.get("frameworks") or [])
     data_involved = normalize(data.get("data_involved"))
-    business_impact = _field("Business Impact", data.get("business_impact"))
+    business_impact = _labelled("business_impact", data)
     if "\n" in normalize(data.get("business_impact")):
         business_impact += "\n"
     priority = data.get("priority")
     sections = [
         GREETING,
-        "### Issue Overview 📋",
-        _field("Issue Name", data.get("name")),
-        f"**Type of Issue:** {TYPE_LABELS.get(data.get('type'), NO_RESPONSE)}",
-        _field("Related Model/Project", data.get("related_project")),
-        "### Specific Details 🔬",
-        _field("Issue Description", data.get("description")),
-        _field("Expected Behavior", data.get("expected_behavior")),
-        _field("Proposed Solution", data.get("proposed_solution")),
-        "**Technical Details:**\n"
-        f"- ML Framework/Libraries: {frameworks or NO_RESPONSE}\n"
-        f"- Data Involved: {_indent_continuation(data_involved) if data_involved else NO_RESPONSE}\n"
-        f"- Environment: {data.get('environment') or NO_RESPONSE}",
-        "### To-Do List 📝\n" + _checklist(data.get("todo"), TODO_ITEMS),
-        "### Impact Assessment 📊",
-        business_impact + "\n" + _field("Users/Systems Affected", data.get("users_affected")),
-        "### Priority",
-        f"**Priority:** {f'`!{priority}`' if priority else NO_RESPONSE}\n" + PRIORITY_LEGEND,
-        "### Communication and Timeline 📅",
-        "Based on the priority level, please provide the appropriate communication and timeline:",
+        OVERVIEW,
+        _labelled("name", data),
+        f"**{FIELD_LABELS['type']}:** {TYPE_LABELS.get(data.get('type'), NO_RESPONSE)}",
+        _labelled("related_project", data),
+        DETAILS,
+        _labelled("description", data),
+        _labelled("expected_behavior", data),
+        _labelled("proposed_solution", data),
+        "\n".join(
+            [
+                TECHNICAL_DETAILS,
+                _item("frameworks", frameworks),
+                _item("data_involved", data_involved and _indent_continuation(data_involved)),
+                _item("environment", data.get("environment")),
+            ]
+        ),
+        f"{TODO}\n" + _checklist(data.get("todo"), TODO_ITEMS),
+        IMPACT,
+        business_impact + "\n" + _labelled("users_affected", data),
+        PRIORITY,
+        f"**{FIELD_LABELS['priority']}:** {f'`!{priority}`' if priority else NO_RESPONSE}\n"
+        + PRIORITY_LEGEND,
+        TIMELINE,
+        TIMELINE_INTRO,
         COMMUNICATION_LEGEND,
-        f"**Reported Date:** {data.get('reported_date') or NO_RESPONSE}\n"
-        f"**Target Resolution Date:** {data.get('target_date') or NO_RESPONSE}",
-        "Milestones:\n" + _milestones(data.get("milestones")),
-        "### Definition of Ready ✅",
-        "This issue is ready to be worked on when:\n"
-        + _checklist(data.get("definition_of_ready"), READY_ITEMS),
-        "### Definition of Done ✅",
-        "This issue is considered done when:\n"
-        + _checklist(data.get("definition_of_done"), DONE_ITEMS),
-        "### Updates 🔄",
-        "[Use this section to log progress, decisions, and key findings.]",
+        f"**{FIELD_LABELS['reported_date']}:** {data.get('reported_date') or NO_RESPONSE}\n"
+        f"**{FIELD_LABELS['target_date']}:** {data.get('target_date') or NO_RESPONSE}",
+        f"{MILESTONES}\n" + _milestones(data.get("milestones")),
+        READY,
+        f"{READY_INTRO}\n" + _checklist(data.get("definition_of_ready"), READY_ITEMS),
+        DONE,
+        f"{DONE_INTRO}\n" + _checklist(data.get("definition_of_done"), DONE_ITEMS),
+        UPDATES,
+        UPDATES_INTRO,
         _updates(data.get("updates")),
         CLOSING,
     ]

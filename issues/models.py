@@ -308,3 +308,51 @@ class DraftStart(models.Model):
 
     def __str__(self):
         return f"{self.token} → {self.issue_id}"
+
+
+class GitHubDelivery(models.Model):
+    """A webhook delivery from GitHub already handled: a redelivery changes nothing."""
+
+    # X-GitHub-Delivery, a GUID; unique, so the row is the de-duplication.
+    delivery = models.CharField(max_length=64, unique=True)
+    event = models.CharField(max_length=64)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.event} {self.delivery}"
+
+
+class GitHubComment(models.Model):
+    """The Update that a comment on the GitHub issue became, so that its edits follow it."""
+
+    update = models.OneToOneField(Update, models.CASCADE, related_name="github_comment")
+    comment_id = models.BigIntegerField(unique=True)
+
+    def __str__(self):
+        return f"comment {self.comment_id}"
+
+
+class GitHubBodyChange(models.Model):
+    """The GitHub issue's body after someone edited it on GitHub, waiting for a review.
+
+    dskit never takes it silently: the issue page offers "Review GitHub changes".
+    """
+
+    issue = models.OneToOneField(Issue, models.CASCADE, related_name="github_body_change")
+    body = models.TextField()
+    login = models.CharField(max_length=39)
+    received_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.issue_id} edited by @{self.login}"
+
+
+class GitHubListPage(models.Model):
+    """A page of GitHub's issue list as import_github last read it, for conditional requests."""
+
+    url = models.CharField(max_length=500, unique=True)
+    etag = models.CharField(max_length=200)
+    next_url = models.CharField(max_length=500, blank=True)
+
+    def __str__(self):
+        return self.url

@@ -120,7 +120,8 @@ def remove_item(issue, user, version, item):
 
 def add_update(issue, user, version, date, text):
     with tracked_change(issue, user, version):
-        Update.objects.create(issue=issue, date=date, text=text, author=user)
+        update = Update.objects.create(issue=issue, date=date, text=text, author=user)
+    return update
 
 
 def correct_update(issue, user, version, update, date, text):
@@ -138,10 +139,14 @@ def unmet_gate(issue, status):
     return checklist if done < total else None
 
 
-def change_status(issue, user, version, status):
-    """Move the issue to ``status`` and log it in the Updates, with an override if any."""
+def change_status(issue, user, version, status, by=None):
+    """Move the issue to ``status`` and log it in the Updates, with an override if any.
+
+    ``by`` names who did it when that is not ``user`` (a GitHub user, through the webhook).
+    """
     old = STATUS_LABELS[issue.status]
-    text = f"Status changed from {old} to {STATUS_LABELS[status]} by {user.get_username()}."
+    by = by or user.get_username()
+    text = f"Status changed from {old} to {STATUS_LABELS[status]} by {by}."
     checklist = unmet_gate(issue, status)
     if checklist:
         done, total = progress(issue, checklist)

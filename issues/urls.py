@@ -1,10 +1,21 @@
 """Each feature module of issues.views owns its own URL patterns."""
 
-from issues.views import admin_actions, browse, export, guided
+from issues.views import (
+    admin_actions,
+    browse,
+    export,
+    github_review,
+    guided,
+    importing,
+    webhook,
+)
 
 urlpatterns = [
     *browse.urlpatterns,
     *guided.urlpatterns,
     *export.urlpatterns,
     *admin_actions.urlpatterns,
+    *webhook.urlpatterns,
+    *github_review.urlpatterns,
+    *importing.urlpatterns,
 ]

@@ -30,7 +30,9 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "user", "staff")
 CSRF_TOKEN = "a" * 32  # a CSRF secret the tests put in the cookie and the form
-PUBLIC = {"login", "signup", "healthz"}
+PUBLIC = {"login", "signup", "healthz", "github-webhook"}
+# Signed by GitHub instead of a session and a CSRF token: without the signature, 401.
+SIGNED = {"github-webhook"}
 
 
 @dataclass
@@ -149,6 +151,14 @@ TABLE = {
     ),
     # Filing on GitHub (not configured in tests: it says so and changes nothing).
     "issue-github": Row(kwargs=issue, get={"user": 405, "staff": 405}, post=ACTION),
+    # GitHub both ways: the webhook is GitHub's (signed, see tests/test_github_webhook.py);
+    # reviewing GitHub's changes and importing Markdown are any logged-in user's.
+    "github-webhook": Row(
+        get={"anonymous": 405, "user": 405, "staff": 405},
+        post={"anonymous": 401, "user": 401, "staff": 401},
+    ),
+    "issue-github-changes": Row(kwargs=issue, get={"user": 302, "staff": 302}, post=ACTION),
+    "issue-import-markdown": Row(post={"user": 200, "staff": 200}),
     # Deleting: staff only.
     "issue-delete": Row(
         kwargs=issue,
@@ -238,8 +248,11 @@ def test_access(name, role, world, owner, staff):
     assert snapshot() == before, f"GET {url} as {role} changed data"
 
     response = client.post(url, row.data(world))
-    assert_status(response, 403, role, "POST without a CSRF token")
-    assert "This form has expired" in response.text
+    if name in SIGNED:
+        assert_status(response, 401, role, "POST without a signature")
+    else:
+        assert_status(response, 403, role, "POST without a CSRF token")
+        assert "This form has expired" in response.text
     assert snapshot() == before, f"POST {url} without a CSRF token as {role} changed data"
 
     response = client.post(url, {"csrfmiddlewaretoken": CSRF_TOKEN, **row.data(world)})

@@ -6,14 +6,13 @@ import io
 import json
 import logging
 
-import httpx
 import pytest
-import respx
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from issues import github, markdown
+from issues import filing, markdown
+from issues import github as github_module
 from issues.models import Issue, IssueChange
 from issues.serialization import create_issue, issue_to_dict
 from tests.conftest import EXAMPLES
@@ -149,18 +148,62 @@ def test_a_filing_in_progress_elsewhere_is_not_repeated(owner_client, github):
     assert github.requests == []
 
 
-def test_a_claim_left_by_a_dead_request_is_taken_over_after_a_search(owner_client, github):
+NOW = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """filing.py's clock stopped at NOW, so that its bounds can be asserted exactly."""
+    monkeypatch.setattr(filing.timezone, "now", lambda: NOW)
+    return NOW
+
+
+def test_a_claim_exactly_claim_expires_old_is_still_in_progress(owner_client, github, frozen):
     issue = full_issue()
-    long_ago = timezone.now() - datetime.timedelta(minutes=10)
-    Issue.objects.filter(pk=issue.pk).update(github_filing_started_at=long_ago)
+    Issue.objects.filter(pk=issue.pk).update(github_filing_started_at=NOW - filing.CLAIM_EXPIRES)
+    [(level, message)] = press(owner_client, issue)
+    assert level == "warning" and "being filed on GitHub right now" in message
+    assert github.requests == []
+
+
+def test_a_claim_one_microsecond_older_is_taken_over_after_a_search(owner_client, github, frozen):
+    issue = full_issue()
+    started = NOW - filing.CLAIM_EXPIRES - datetime.timedelta(microseconds=1)
+    Issue.objects.filter(pk=issue.pk).update(github_filing_started_at=started)
     assert press(owner_client, issue) == [("success", "Filed on GitHub as #1.")]
     assert [r.path for r in github.requests] == [
         "/user",
         "/repos/ml-team/models/issues",
         "/repos/ml-team/models/issues",
     ]
-    [since] = github.requests[1].query["since"]
-    assert datetime.datetime.fromisoformat(since) <= long_ago  # an hour back at least
+    # The look-back window: exactly LOOK_BACK before now (the claim is more recent).
+    assert github.requests[1].query["since"] == [
+        (NOW - filing.LOOK_BACK).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ]
+    assert datetime.timedelta(minutes=5) == filing.CLAIM_EXPIRES
+    assert datetime.timedelta(hours=1) == filing.LOOK_BACK
+
+
+def test_the_look_back_starts_at_an_older_unknown_outcome(owner_client, github, frozen):
+    issue = full_issue()
+    unknown = NOW - filing.LOOK_BACK - datetime.timedelta(seconds=1)
+    Issue.objects.filter(pk=issue.pk).update(github_unknown_since=unknown)
+    press(owner_client, issue)
+    assert github.requests[1].query["since"] == ["2026-11-20T08:29:59Z"]
+
+
+def test_update_on_github_while_another_update_is_in_flight_sends_nothing(owner_client, github):
+    issue = full_issue()
+    press(owner_client, issue)
+    Issue.objects.filter(pk=issue.pk).update(github_filing_started_at=timezone.now())
+    [(level, message)] = press(owner_client, Issue.objects.get(pk=issue.pk), "update")
+    assert level == "warning" and "being sent to GitHub right now" in message
+    assert github.writes("PATCH") == []
+    # Once the claim is free again, it is sent, and the claim released afterwards.
+    Issue.objects.filter(pk=issue.pk).update(github_filing_started_at=None)
+    press(owner_client, Issue.objects.get(pk=issue.pk), "update")
+    assert len(github.writes("PATCH")) == 1
+    assert Issue.objects.get(pk=issue.pk).github_filing_started_at is None
 
 
 def test_drafts_cannot_be_filed(owner_client, github):
@@ -196,17 +239,17 @@ def test_without_settings_the_page_says_how_to_set_them(owner_client, github, se
 def test_a_repository_that_is_not_owner_slash_name_counts_as_missing(settings):
     settings.GITHUB_TOKEN = "t"
     settings.GITHUB_REPOSITORY = "https://github.com/ml-team/models"
-    assert github.missing_settings() == ["GITHUB_REPOSITORY"]
+    assert github_module.missing_settings() == ["GITHUB_REPOSITORY"]
     settings.GITHUB_REPOSITORY = "ml-team/models.py"
-    assert github.missing_settings() == []
+    assert github_module.missing_settings() == []
 
 
 def test_an_api_url_that_is_not_http_is_a_connection_failure(settings):
     settings.GITHUB_API_URL = "ftp://github.example.com"
     settings.GITHUB_REPOSITORY, settings.GITHUB_TOKEN = "ml-team/models", "t"
-    with pytest.raises(github.GitHubError) as error:
-        github.create_issue({"title": "t", "body": "b", "labels": [], "assignees": []})
-    assert not isinstance(error.value, github.OutcomeUnknown)
+    with pytest.raises(github_module.GitHubError) as error:
+        github_module.create_issue({"title": "t", "body": "b", "labels": [], "assignees": []})
+    assert not isinstance(error.value, github_module.OutcomeUnknown)
     assert "could not connect to GitHub at ftp://github.example.com" in error.value.message
 
 
@@ -228,29 +271,33 @@ def test_the_token_is_never_shown_logged_or_stored(owner_client, github, caplog,
     assert "HTTP Request: POST" in caplog.text  # the log was captured
 
 
-# The client on its own (respx) ----------------------------------------------------------
+# The client on its own, against the stand-in's variations -----------------------------
 
 
 @pytest.fixture
-def configured(settings):
-    settings.GITHUB_API_URL = "https://ghe.example.com/api/v3"
-    settings.GITHUB_REPOSITORY = "ml-team/models"
-    settings.GITHUB_TOKEN = "ghp_unit"
+def enterprise(settings):
+    """The stand-in serving the API under /api/v3, as GitHub Enterprise Server does."""
+    from tests.github_server import FakeGitHub
+
+    with FakeGitHub(prefix="/api/v3") as server:
+        settings.GITHUB_API_URL = server.url
+        settings.GITHUB_REPOSITORY = server.REPOSITORY
+        settings.GITHUB_TOKEN = server.TOKEN
+        settings.GITHUB_TIMEOUT = 2
+        yield server
 
 
-@respx.mock
-def test_enterprise_server_url_is_the_base(configured):
-    route = respx.post("https://ghe.example.com/api/v3/repos/ml-team/models/issues").respond(
-        201, json={"number": 7, "html_url": "https://ghe.example.com/ml-team/models/issues/7"}
-    )
-    assert (
-        github.create_issue({"title": "t", "body": "b", "labels": [], "assignees": []})["number"]
-        == 7
-    )
-    assert route.calls.last.request.headers["authorization"] == "Bearer ghp_unit"
+PAYLOAD = {"title": "dskit: t", "body": "b", "labels": ["feature"], "assignees": []}
 
 
-@respx.mock
+def test_enterprise_server_url_is_the_base(enterprise):
+    assert github_module.create_issue(PAYLOAD)["number"] == 1
+    [request] = enterprise.requests
+    assert request.path == "/api/v3/repos/ml-team/models/issues"
+    assert request.headers["Authorization"] == f"Bearer {enterprise.TOKEN}"
+    assert enterprise.problems == []
+
+
 @pytest.mark.parametrize(
     "status, headers, body, fragment",
     [
@@ -268,36 +315,65 @@ def test_enterprise_server_url_is_the_base(configured):
         (418, {}, "not json", "unexpected status 418 (no message)"),
     ],
 )
-def test_more_answers_get_a_clear_message(configured, status, headers, body, fragment):
-    respx.post("https://ghe.example.com/api/v3/repos/ml-team/models/issues").mock(
-        return_value=httpx.Response(
-            status, headers=headers, **({"text": body} if isinstance(body, str) else {"json": body})
-        )
-    )
-    with pytest.raises(github.GitHubError) as error:
-        github.create_issue({"title": "t", "body": "b", "labels": [], "assignees": []})
+def test_more_answers_get_a_clear_message(github, status, headers, body, fragment):
+    text = body if isinstance(body, str) else None
+    github.fail_next(status=status, headers=headers, body=None if text else body, text=text)
+    with pytest.raises(github_module.GitHubError) as error:
+        github_module.create_issue(PAYLOAD)
     assert fragment in error.value.message
+    assert github.issues == {}
 
 
-@respx.mock
-def test_a_success_that_is_not_an_issue_leaves_the_outcome_unknown(configured):
-    respx.post("https://ghe.example.com/api/v3/repos/ml-team/models/issues").respond(
-        201, text="<html>proxy</html>"
-    )
-    with pytest.raises(github.OutcomeUnknown):
-        github.create_issue({"title": "t", "body": "b", "labels": [], "assignees": []})
+def test_a_success_that_is_not_an_issue_leaves_the_outcome_unknown(github):
+    github.fail_next(status=201, text="<html>proxy</html>")
+    with pytest.raises(github_module.OutcomeUnknown):
+        github_module.create_issue(PAYLOAD)
 
 
-@respx.mock
-def test_search_ignores_pull_requests_and_other_titles(configured):
-    respx.get("https://ghe.example.com/api/v3/user").respond(200, json={"login": "bot"})
-    respx.get("https://ghe.example.com/api/v3/repos/ml-team/models/issues").respond(
-        200,
-        json=[
-            {"number": 1, "title": "dskit: x", "pull_request": {}, "html_url": "https://g/1"},
-            {"number": 2, "title": "dskit: y", "html_url": "https://g/2"},
-            {"number": 3, "title": "dskit: x", "html_url": "https://g/3"},
-        ],
-    )
-    found = github.find_issue("dskit: x", timezone.now())
-    assert found["number"] == 3
+def test_search_ignores_pull_requests_other_titles_and_other_creators(github):
+    github.add_issue("dskit: x", "b", user=github.LOGIN, pull_request=True)
+    github.add_issue("dskit: y", "b", user=github.LOGIN)
+    github.add_issue("dskit: x", "b", user="someone-else")
+    github.add_issue("dskit: x", "b", user=github.LOGIN, state="closed")
+    found = github_module.find_issue("dskit: x", timezone.now() - datetime.timedelta(hours=1))
+    assert found["number"] == 4
+    assert github.problems == []
+
+
+def test_a_201_without_html_url_still_links_the_issue(owner_client, github):
+    issue = full_issue()
+    github.fail_next(omit=("html_url",))
+    assert press(owner_client, issue) == [("success", "Filed on GitHub as #1.")]
+    issue.refresh_from_db()
+    assert issue.github_url == f"{github.url}/ml-team/models/issues/1"
+    assert len(github.writes()) == 1
+
+
+def test_an_answer_without_labels_or_assignees_names_nothing_as_dropped(owner_client, github):
+    issue = full_issue()
+    github.fail_next(omit=("labels", "assignees", "assignee"))
+    assert press(owner_client, issue) == [("success", "Filed on GitHub as #1.")]
+
+
+def test_labels_in_the_repositorys_own_case_are_not_dropped(owner_client, settings):
+    from tests.github_server import FakeGitHub
+
+    with FakeGitHub(repository_labels=["Feature", "@DSKit", "!P1"]) as server:
+        settings.GITHUB_API_URL, settings.GITHUB_TOKEN = server.url, server.TOKEN
+        settings.GITHUB_REPOSITORY = server.REPOSITORY
+        issue = full_issue()
+        assert press(owner_client, issue) == [("success", "Filed on GitHub as #1.")]
+        assert [label["name"] for label in server.issues[1]["labels"]] == [
+            "Feature",
+            "@DSKit",
+            "!P1",
+        ]
+
+
+def test_one_client_per_process_reuses_its_connection(github, settings):
+    first = github_module._client()
+    github_module.create_issue(PAYLOAD)
+    github_module.create_issue(PAYLOAD)
+    assert github_module._client() is first
+    assert first.timeout.read == settings.GITHUB_TIMEOUT == 2
+    assert len(github.connections) == 1

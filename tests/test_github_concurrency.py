@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CSRF_SECRET = "a" * 32
 
 
-def post_file(live_server, issue, session, start, results):
+def post_file(live_server, issue, session, start, results, action="file"):
     """One browser tab pressing the button: a real HTTP POST with session and CSRF token."""
     address = urlsplit(live_server.url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
@@ -23,7 +23,7 @@ def post_file(live_server, issue, session, start, results):
     connection.request(
         "POST",
         f"/issues/{issue.pk}/github/",
-        body=f"action=file&csrfmiddlewaretoken={CSRF_SECRET}",
+        body=f"action={action}&csrfmiddlewaretoken={CSRF_SECRET}",
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"{django_settings.SESSION_COOKIE_NAME}={session}; "
@@ -35,11 +35,13 @@ def post_file(live_server, issue, session, start, results):
     connection.close()
 
 
-def press_together(live_server, issue, session, count):
+def press_together(live_server, issue, session, count, action="file"):
     """``count`` tabs pressing "File on GitHub" at the same moment; their answers."""
     start, results = threading.Barrier(count), []
     threads = [
-        threading.Thread(target=post_file, args=(live_server, issue, session, start, results))
+        threading.Thread(
+            target=post_file, args=(live_server, issue, session, start, results, action)
+        )
         for _ in range(count)
     ]
     for thread in threads:
@@ -70,3 +72,17 @@ def test_simultaneous_presses_file_exactly_one_issue(live_server, client, owner,
     assert len(press_together(live_server, issue, session, count)) == count
     assert len(github.writes()) == 1
     assert Issue.objects.get(pk=issue.pk).github_number == 1
+
+
+def test_simultaneous_updates_send_one_patch(live_server, client, owner, github):
+    issue = full_issue()
+    client.force_login(owner)
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    press_together(live_server, issue, session, 1)
+    github.fail_next(method="PATCH", delay=0.5)
+
+    results = press_together(live_server, issue, session, 2, action="update")
+
+    assert results == [(302, f"/issues/{issue.pk}/")] * 2
+    assert len(github.writes("PATCH")) == 1
+    assert Issue.objects.get(pk=issue.pk).github_filing_started_at is None

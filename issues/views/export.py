@@ -107,11 +107,18 @@ def issue_github(request, pk):
             messages.add_message(request, level, _filed_message(filed))
             dropped = filed.dropped
     except filing.FilingInProgress:
-        messages.warning(
-            request,
-            "This issue is being filed on GitHub right now (a second click or another tab). "
-            "Nothing will be filed twice; reload this page in a few seconds to see the link.",
-        )
+        if issue.github_number:
+            messages.warning(
+                request,
+                "This issue is being sent to GitHub right now (a second click or another tab); "
+                "it was not sent twice. Reload this page in a few seconds.",
+            )
+        else:
+            messages.warning(
+                request,
+                "This issue is being filed on GitHub right now (a second click or another tab). "
+                "Nothing will be filed twice; reload this page in a few seconds to see the link.",
+            )
     except github.GitHubError as error:
         messages.error(request, error.message)
     else:
