@@ -5,6 +5,7 @@ reported in ``IssueFilter.notes`` (shown on the page), never an error.
 """
 
 import django_filters
+from django import forms
 from django.db import connections
 from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from issues import search
 from issues.models import Issue
+from issues.widgets import QuickSelect
 
 OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
 LIST_STATUS_CHOICES = [choice for choice in Issue.STATUS_CHOICES if choice[0] != Issue.DRAFT]
@@ -95,8 +97,8 @@ class IssueFilter(django_filters.FilterSet):
         data = {} if data is None else data
         super().__init__(data, queryset, request=request, **kwargs)
         for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs["class"] = css
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(choices=field.choices)
 
     def filter_search(self, queryset, name, value):
         return search.matching(queryset, value)

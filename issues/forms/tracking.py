@@ -27,12 +27,8 @@ class TicksForm(forms.Form):
         self.fields["done"].choices = [(item.pk, item.text) for item in items]
 
 
-# The issue page writes its fields out (templates/issues/_field.html): Bootstrap's classes here.
-CONTROL = {"class": "form-control"}
-
-
 class ItemForm(forms.Form):
-    text = forms.CharField(max_length=300, widget=forms.TextInput(attrs=CONTROL))
+    text = forms.CharField(max_length=300)
 
     def __init__(self, *args, checklist_label, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,11 +45,11 @@ class UpdateForm(forms.Form):
     date = forms.DateField(
         label="Date",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date", **CONTROL}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     text = forms.CharField(
         label="Update",
-        widget=forms.Textarea(attrs={"rows": 3, **CONTROL}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Progress, decisions and key findings. Markdown is welcome.",
     )
 
