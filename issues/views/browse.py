@@ -35,6 +35,7 @@ PAGE_SIZE = 50
 # Issues counted at most for the list's total (IdPaginator.count_up_to): above it the list
 # says "more than 10,000" (README "Performance" says why).
 COUNT_BOUND = 10_000
+MAX_PAGE = 2**40  # a page asked for beyond it counts all (and shows the last page)
 HISTORY_SIZE = 20
 # The issue page's checklists, in the template's order, with the template's headings.
 CHECKLISTS = [
@@ -73,7 +74,7 @@ def _listing(issue_filter, requested_page):
     number, note = _page_number(requested_page)
     paginator = IdPaginator(issue_filter.qs, PAGE_SIZE)
     # Enough to know that the pages around the one asked for exist.
-    paginator.count_up_to(max(COUNT_BOUND, (number + 3) * PAGE_SIZE))
+    paginator.count_up_to(max(COUNT_BOUND, min(number + 3, MAX_PAGE) * PAGE_SIZE))
     if number > paginator.num_pages:
         note = f"There is no page {number}: showing page {paginator.num_pages}."
         number = paginator.num_pages

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from issues.dbstats import analyze
 from issues.management.commands._io import BadInput, read_issue_file
 from issues.serialization import create_issue, validate
 
@@ -26,5 +27,6 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             created = [create_issue(data) for issues in batches for data in issues]
+        analyze()
         for issue in created:
             self.stdout.write(str(issue.pk))
