@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -64,6 +65,7 @@ def page_etag(request, pk, version):
     """
     if len(messages.get_messages(request)):
         return None
+    get_token(request)  # the secret this page's tokens come from, made now if it is new
     parts = (
         pk,
         version,

@@ -11,7 +11,12 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_access_control import ROLES, TABLE, app_url_names, world  # noqa: F401 (fixture)
+from tests.test_access_control import (
+    ROLES,
+    TABLE,
+    app_url_names,
+    world,  # noqa: F401 (the fixture)
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +33,7 @@ def test_the_walk_covers_every_url():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_get_changes_a_row(role, world, owner, staff):
+def test_no_get_changes_a_row(role, world, owner, staff):  # noqa: F811 (the fixture)
     client = Client()
     if role != "anonymous":
         client.force_login(owner if role == "user" else staff)
