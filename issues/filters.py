@@ -46,7 +46,13 @@ def _nulls_last(key):
 
 
 class IssueFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="filter_search", max_length=200)
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        max_length=200,
+        help_text="Issue Name, Issue Description, Related Model/Project, ML Framework/Libraries "
+        "and Data Involved.",
+    )
     priority = django_filters.ChoiceFilter(
         label="Priority", choices=Issue.PRIORITY_CHOICES, empty_label="Any priority"
     )
