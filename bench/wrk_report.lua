@@ -1,5 +1,15 @@
--- wrk reporter for bench/run.py: one JSON line with the figures the benchmark needs
--- (wrk's own --latency output has no p95). Latencies are in microseconds.
+-- wrk script of bench/run.py: one JSON line with the figures the benchmark needs (wrk's own
+-- --latency output has no p95; latencies in microseconds), and new paths for every request.
+
+-- The walked issues' ids, one a line, from the file named after "--" on wrk's command line.
+ids = {}
+init = function(args)
+  for line in io.lines(args[1]) do
+    ids[#ids + 1] = line
+  end
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+end
+
 done = function(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
@@ -9,13 +19,17 @@ done = function(summary, latency, requests)
     latency.max, errors.connect + errors.read + errors.write + errors.timeout, errors.status))
 end
 
--- A path with __n__ in it gets a new number in each request: every request then asks for a
--- list page that no cache holds (issues/listcache.py), which measures the pages' full cost.
+-- __n__ becomes a new number in each request (a list page never asked before), __id__ a
+-- random one of the walked issues.
 counter = 0
 request = function()
-  if string.find(wrk.path, "__n__", 1, true) then
+  local path = wrk.path
+  if string.find(path, "__n__", 1, true) then
     counter = counter + 1
-    return wrk.format(nil, (string.gsub(wrk.path, "__n__", tostring(counter))))
+    path = string.gsub(path, "__n__", tostring(counter))
   end
-  return wrk.format()
+  if string.find(path, "__id__", 1, true) then
+    path = string.gsub(path, "__id__", ids[math.random(#ids)])
+  end
+  return wrk.format(nil, path)
 end

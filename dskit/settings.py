@@ -143,9 +143,9 @@ if DATABASE_URL.startswith("sqlite"):
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": database_config(DATABASE_URL)}
 
-# Each process's own memory: list pages and issue pages' rows (issues/pagecache.py), kept under
-# a stamp read from the database, so no process serves a stale page. An entry is 5-30 KB: at
-# most about 50 MB a process; a third of the entries go when it is full.
+# Each process's own memory: an issue page's rows and its exported documents, kept under the
+# issue's id and version (issues/issuecache.py), so no process serves a stale page. An entry
+# is 5-30 KB: at most about 50 MB a process; a third of the entries go when it is full.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 
 from issues.models import ChecklistItem, Issue, LoginFailure, Milestone, Update
 
@@ -28,6 +29,11 @@ class IssueAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at", "github_filed_at")
     inlines = [MilestoneInline, ChecklistItemInline, UpdateInline]
 
+    def save_related(self, request, form, formsets, change):
+        """An edit here changes what the issue's page and exports show: a new version, so that
+        nothing cached under the old one is served (issues/issuecache.py)."""
+        super().save_related(request, form, formsets, change)
+        Issue.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin):

@@ -7,8 +7,6 @@ class IssuesConfig(AppConfig):
     verbose_name = "ML Engineering Issues"
 
     def ready(self):
-        from issues.pagecache import ensure_stamp
         from issues.search import ensure_sqlite_index
 
         post_migrate.connect(ensure_sqlite_index, sender=self)
-        post_migrate.connect(ensure_stamp, sender=self)

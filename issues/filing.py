@@ -11,7 +11,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -95,6 +95,8 @@ def file_issue(issue, user):
         github_filed_at=timezone.now(),
         github_filing_started_at=None,
         github_unknown_since=None,
+        # The issue page and its exports show the link: their caches key on the version.
+        version=F("version") + 1,
     )
     logger.info("issue %s: filed on GitHub as #%s (%s)", issue.pk, answer["number"], how)
     record_changes(

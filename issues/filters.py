@@ -5,6 +5,7 @@ reported in ``IssueFilter.notes`` (shown on the page), never an error.
 """
 
 import django_filters
+from django import forms
 from django.db import connections
 from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from issues import search
 from issues.models import Issue
+from issues.widgets import QuickSelect
 
 OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
 LIST_STATUS_CHOICES = [choice for choice in Issue.STATUS_CHOICES if choice[0] != Issue.DRAFT]
@@ -44,7 +46,13 @@ def _nulls_last(key):
 
 
 class IssueFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="filter_search", max_length=200)
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        max_length=200,
+        help_text="Issue Name, Issue Description, Related Model/Project, ML Framework/Libraries "
+        "and Data Involved.",
+    )
     priority = django_filters.ChoiceFilter(
         label="Priority", choices=Issue.PRIORITY_CHOICES, empty_label="Any priority"
     )
@@ -95,8 +103,8 @@ class IssueFilter(django_filters.FilterSet):
         data = {} if data is None else data
         super().__init__(data, queryset, request=request, **kwargs)
         for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs["class"] = css
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(choices=field.choices)
 
     def filter_search(self, queryset, name, value):
         return search.matching(queryset, value)

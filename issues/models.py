@@ -256,19 +256,6 @@ class PendingEdit(models.Model):
         return f"{self.author} editing {self.issue_id}"
 
 
-class PageStamp(models.Model):
-    """A single row that changes with every change of what the list and the issue page show.
-
-    Database triggers write a new value in the same transaction; ``issues.pagecache`` keeps
-    list pages and issue pages' rows under it.
-    """
-
-    value = models.BigIntegerField(default=0)
-
-    def __str__(self):
-        return str(self.value)
-
-
 class LoginFailure(models.Model):
     """One failed login (dskit/throttle.py counts them per username and per address).
 

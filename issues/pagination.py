@@ -2,18 +2,54 @@
 
 from django.core.paginator import Paginator
 
+ELLIPSIS = None  # where page numbers are left out in a page range
+
 
 class IdPaginator(Paginator):
-    """Django's Paginator, fetching a page in two queries: its ids, then its issues.
+    """Django's Paginator, fetching a page in two queries: its ids, then its rows (dicts).
 
     The ids of page 1,000 skip 49,950 entries of an index that holds the filter and the order
     (Issue.Meta.indexes: id and status for the default list) instead of 49,950 whole issues;
-    the issues are then read by primary key. Every page costs the same two queries.
+    the rows are then read by primary key. Every page costs the same two queries.
+
+    ``count_up_to`` counts at most a bound: a list of 60,000 issues then says "more than
+    10,000" and its page links stop after the pages around the current one, all of which exist.
     """
+
+    more = False  # more issues than were counted
+
+    def __init__(self, object_list, per_page, *, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        # What a page's rows are read from by primary key: the columns, without the filters
+        # (a search would be run again) or the order (the ids come in it).
+        self.rows = rows
+
+    def count_up_to(self, bound):
+        # Unordered: the planner may then start from the filter (a search's matches).
+        counted = self.object_list.values("pk").order_by()[: bound + 1].count()
+        self.more = counted > bound
+        self.count = counted  # the cached_property, set
+        return counted
 
     def page(self, number):
         page = super().page(number)
         ids = list(page.object_list.values_list("pk", flat=True))
-        # The same queryset, narrowed to the page's ids: same columns, same order.
-        page.object_list = self.object_list.filter(pk__in=ids)
+        rows = {row["id"]: row for row in self.rows.filter(pk__in=ids).order_by()}
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page
+
+    def page_links(self, number, on_each_side=2):
+        """Page numbers to link, ELLIPSIS where some are left out; when not every issue was
+        counted, the last ones are unknown and an ELLIPSIS ends the range."""
+        numbers = [
+            n if isinstance(n, int) else ELLIPSIS
+            for n in self.get_elided_page_range(number, on_each_side=on_each_side)
+        ]
+        if self.more:
+            # The last pages are unknown: keep the numbers up to the current page's
+            # neighbours, then say that more follow.
+            numbers = [n for n in numbers if n is ELLIPSIS or n <= number + on_each_side]
+            if numbers[-1] is ELLIPSIS:
+                numbers.pop()
+            numbers.append(ELLIPSIS)
+        return numbers

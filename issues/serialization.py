@@ -250,8 +250,11 @@ def _iso(value):
 
 
 def checklist_rows(issue, key, items):
+    """The checklist's rows; a checklist given as an empty list gets the template's items,
+    unticked, as ``issue_to_dict`` shows it, so every issue has rows from its creation."""
     checklist = CHECKLIST_KEYS[key]
     template = ChecklistItem.TEMPLATE_ITEMS[checklist]
+    items = items or [{"text": text, "done": False} for text in template]
     return [
         ChecklistItem(
             issue=issue,

@@ -60,27 +60,6 @@ def tracked_change(issue, user, version):
         record_changes(issue, user, before, after)
 
 
-def ensure_checklists(issue):
-    """Give rows to the template's items of a checklist the issue was never given.
-
-    ``issue_to_dict`` already shows such a checklist as the template's unticked items;
-    rows make them tickable. The issue's JSON form does not change, so no version bump.
-    """
-    present = {item.checklist for item in issue.checklist_items.all()}
-    missing = [
-        ChecklistItem(
-            issue=issue, checklist=checklist, position=position, text=text, from_template=True
-        )
-        for checklist, texts in ChecklistItem.TEMPLATE_ITEMS.items()
-        if checklist not in present
-        for position, text in enumerate(texts)
-    ]
-    if missing:
-        ChecklistItem.objects.bulk_create(missing)
-        return tracked_issues().get(pk=issue.pk)
-    return issue
-
-
 def items_of(issue, checklist):
     return [item for item in issue.checklist_items.all() if item.checklist == checklist]
 

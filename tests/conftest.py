@@ -23,7 +23,7 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached list count (issues/counts.py)."""
+    """Each test starts with nothing kept per issue (issues/issuecache.py)."""
     from django.core.cache import cache
 
     cache.clear()

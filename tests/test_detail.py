@@ -1,12 +1,14 @@
 """The issue page at `/issues/<id>/`: sections, safe Markdown, updates, history, concurrency."""
 
 import datetime
+import importlib
 import json
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from issues.models import Issue, IssueChange, Update
@@ -98,13 +100,22 @@ def test_the_number_of_queries_is_fixed(owner_client, owner, django_assert_num_q
     assert response.text.count("Item ") >= rows
 
 
-def test_an_issue_without_checklist_rows_gets_the_templates_items(owner_client, owner):
-    issue = make_issue(owner)
-    issue.checklist_items.all().delete()
-    text = owner_client.get(f"/issues/{issue.pk}/").text
-    assert "Investigate root cause</label>" in text
+def test_an_issue_given_empty_checklists_has_the_templates_items_from_creation(owner):
+    issue = make_issue(owner, todo=[], definition_of_ready=[], definition_of_done=[])
     assert issue.checklist_items.count() == 17
-    assert Issue.objects.get(pk=issue.pk).version == 1
+    assert issue.checklist_items.filter(from_template=True, done=False).count() == 17
+
+
+def test_the_migration_backfills_issues_without_checklist_rows(owner):
+    backfill = importlib.import_module("issues.migrations.0012_checklist_rows").backfill
+    bare, kept = make_issue(owner), make_issue(owner)
+    bare.checklist_items.all().delete()
+    kept.checklist_items.filter(checklist="todo").update(done=True)
+    backfill(django_apps, None)
+    assert bare.checklist_items.count() == 17
+    assert not bare.checklist_items.filter(done=True).exists()
+    assert kept.checklist_items.count() == 17  # untouched: it had its rows
+    assert kept.checklist_items.filter(checklist="todo", done=True).count() == 6
 
 
 def test_add_an_update_dated_today_by_default(owner_client, owner):

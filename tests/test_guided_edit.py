@@ -124,12 +124,15 @@ def test_save_changes_validates_every_step(owner_client, issue):
     assert Issue.objects.get(pk=issue.pk).name == FULL["name"]
 
 
-def test_edit_again_starts_from_the_current_values(owner_client, issue):
-    owner_client.get(edit_url(issue))
-    post_step(owner_client, issue, "overview", {**full_steps()["overview"], "name": "Abandoned"})
+def test_edit_starts_from_the_current_values_and_again_keeps_what_was_typed(owner_client, issue):
     owner_client.get(edit_url(issue))
     html = owner_client.get(step_url(issue, "overview")).content.decode()
-    assert "Abandoned" not in html and f'value="{FULL["name"]}"' in html
+    assert f'value="{FULL["name"]}"' in html
+    assert not PendingEdit.objects.exists()  # no GET writes: the first step saved starts it
+    post_step(owner_client, issue, "overview", {**full_steps()["overview"], "name": "Kept"})
+    owner_client.get(edit_url(issue))  # Edit again (a second tab): nothing typed is wiped
+    html = owner_client.get(step_url(issue, "overview")).content.decode()
+    assert 'value="Kept"' in html
 
 
 def test_edit_of_a_draft_resumes_it_for_its_author_only(owner_client, teammate):

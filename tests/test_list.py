@@ -6,8 +6,10 @@ import re
 import pytest
 from django.db import connection
 
+from issues.columns import COLUMNS
 from issues.models import Issue
 from issues.search import PG_DOCUMENT
+from issues.views import browse
 from tests.factories import bulk_issues, make_issue
 from tests.test_query_counts import LIST_QUERIES
 
@@ -18,7 +20,9 @@ TODAY = datetime.date.today()
 
 def names(response):
     """The Issue Names of the table's rows, in order."""
-    return re.findall(r'<td><a href="/issues/\d+/">([^<]*)</a></td>', response.text)
+    return re.findall(
+        r'data-label="Issue Name"><a[^>]* href="/issues/\d+/">([^<]*)</a>', response.text
+    )
 
 
 def notes(response):
@@ -42,8 +46,10 @@ def test_the_table_shows_what_a_team_works_from(owner_client, owner):
         github_number=17, github_url="https://github.com/acme/ml/issues/17"
     )
     response = owner_client.get("/")
-    row = re.search(rf"<tr>\s*<td>{issue.pk}</td>(.*?)</tr>", response.text, re.S).group(1)
-    assert f'<a href="/issues/{issue.pk}/">Feature store lags</a>' in row
+    row = re.search(rf'<tr><td[^>]*data-label="#">{issue.pk}</td>(.*?)</tr>', response.text).group(
+        1
+    )
+    assert f'href="/issues/{issue.pk}/">Feature store lags</a>' in row
     assert "Model Performance" in row
     assert "text-bg-danger fs-6" in row and "!p0" in row  # !p0 is the most prominent badge
     assert "production" in row and "Open" in row
@@ -351,3 +357,48 @@ def test_the_list_needs_login(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_every_column_has_its_header_and_a_cell_in_every_row(owner_client, owner):
+    """A column is one Column in issues/columns.py: its header and its cells come with it."""
+    for number in range(3):
+        make_issue(owner, name=f"Issue {number}")
+    text = owner_client.get("/").text
+    thead = re.search(r"<thead>(.*?)</thead>", text, re.S).group(1)
+    tbody = re.search(r"<tbody>(.*?)</tbody>", text, re.S).group(1)
+    for column in COLUMNS:
+        assert re.search(rf"<th [^>]*>(<a [^>]*>)?{re.escape(column.header)}", thead), column
+        assert tbody.count(f'data-label="{column.header}"') == 3, column
+
+
+def test_sortable_headers_link_to_their_sort_and_say_which_is_sorted(owner_client, owner):
+    make_issue(owner, priority="p2")
+    text = owner_client.get("/?priority=p2&sort=name&page=1").text
+    header = re.compile(
+        r'<th scope="col" class="[^"]*"(?: aria-sort="(\w+)")?>(?:<a href="([^"]*)">)?([^<]+)'
+    )
+    headers = {label: (aria_sort, href) for aria_sort, href, label in header.findall(text)}
+    assert headers["Issue Name"] == ("ascending", "?priority=p2&amp;sort=-name")
+    # Other sortable headers sort ascending first; the page is dropped, the filters kept.
+    assert headers["Priority"] == ("", "?priority=p2&amp;sort=priority")
+    assert headers["Target Resolution Date"] == ("", "?priority=p2&amp;sort=target_date")
+    assert headers["Status"] == ("", "")  # not sortable: no link
+    descending = dict(
+        (label, (aria_sort, href))
+        for aria_sort, href, label in header.findall(owner_client.get("/?sort=-name").text)
+    )
+    assert descending["Issue Name"] == ("descending", "?sort=name")
+
+
+def test_a_long_list_says_more_than_the_bound_and_links_only_pages_that_exist(
+    owner_client, monkeypatch
+):
+    bulk_issues(300, status="open")
+    monkeypatch.setattr(browse, "COUNT_BOUND", 60)
+    # Page 1 counts enough to know that pages 1 to 4 exist (200 issues), not the last page.
+    first = owner_client.get("/").text
+    assert "Issues 1–50 of more than 200" in first
+    assert re.findall(r'class="page-link" href="\?page=(\d+)"', first) == ["1", "2", "3", "2"]
+    assert first.count('<span class="page-link">…</span>') == 1
+    # Page 5 counts far enough for the pages after it: all 300, exact again.
+    assert "Issues 201–250 of 300" in owner_client.get("/?page=5").text

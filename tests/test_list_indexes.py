@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from issues.filters import IssueFilter
 from issues.models import Issue
-from issues.pagination import IdPaginator
+from issues.pagination import ELLIPSIS, IdPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -64,18 +64,42 @@ def test_the_drafts_count_uses_its_index_though_most_issues_have_no_reporter(iss
     assert "COVERING INDEX issue_reporter_status_idx" in drafts.explain()
 
 
-@pytest.mark.parametrize("query", ["", "sort=priority", "sort=-name&status=all", "type=training"])
+def id_paginator(query):
+    return IdPaginator(listed(query), 50, rows=Issue.objects.values("id", "name"))
+
+
+@pytest.mark.parametrize(
+    "query", ["", "sort=priority", "sort=-name&status=all", "type=training", "q=drift"]
+)
 def test_id_pages_are_djangos_pages(issues, query):
-    pages, id_pages = Paginator(listed(query), 50), IdPaginator(listed(query), 50)
+    pages, id_pages = Paginator(listed(query), 50), id_paginator(query)
     assert id_pages.count == pages.count
     for number in (1, 2, pages.num_pages // 2, pages.num_pages):
-        expected = [issue.pk for issue in pages.page(number)]
-        assert [issue.pk for issue in id_pages.page(number)] == expected
+        expected = [(issue.pk, issue.name) for issue in pages.page(number)]
+        assert [(row["id"], row["name"]) for row in id_pages.page(number)] == expected
 
 
 def test_an_id_page_is_two_queries_whatever_its_number(issues, django_assert_num_queries):
-    paginator = IdPaginator(listed(""), 50)
+    paginator = id_paginator("")
     assert paginator.num_pages > 20
     for number in (1, 20):
         with django_assert_num_queries(2):
             assert len(list(paginator.page(number))) == 50
+
+
+def test_a_bounded_count_links_only_to_pages_that_exist(issues):
+    exact = Paginator(listed("status=all"), 50)
+    assert exact.count == 2000
+    bounded = id_paginator("status=all")
+    bounded.count_up_to(500)
+    assert bounded.more and bounded.count == 501  # "more than 500"
+    for number in (1, 5, 9, 11):
+        links = bounded.page_links(number)
+        assert links[-1] is ELLIPSIS  # the last page is not known
+        shown = [n for n in links if n is not ELLIPSIS]
+        assert number in shown and max(shown) <= min(number + 2, bounded.num_pages)
+        assert all(n <= exact.num_pages for n in shown)
+    counted = id_paginator("status=all")
+    counted.count_up_to(5000)
+    assert not counted.more and counted.count == 2000
+    assert counted.page_links(1)[-1] == 40  # exact: the last page

@@ -74,10 +74,9 @@ def test_the_benchmark_floor_makes_no_query(client, django_assert_num_queries):
     assert response.status_code == 200
 
 
-# session + user, the list stamp and the count (issues/counts.py), the page's ids (IdPaginator),
-# its issues with their checklist progress, the user's drafts; the count comes from the cache
-# when asked again with no listed change in between (tests/test_counts.py)
-LIST_QUERIES = 7
+# session + user, the count (at most COUNT_BOUND issues), the page's ids (IdPaginator), its
+# issues with their checklist progress, the user's drafts
+LIST_QUERIES = 6
 
 
 @pytest.mark.parametrize(
@@ -96,8 +95,9 @@ def test_issue_list(owner_client, owner, django_assert_num_queries, query):
     assert_fixed(owner_client, owner, django_assert_num_queries, lambda _: url, LIST_QUERIES)
 
 
-# session + user, the page stamp, the issue, its milestones, checklist items, updates (with
-# authors), history; only the first two and the stamp when asked again (tests/test_pagecache.py)
+# session + user, the issue's version (issues/issuecache.py), the issue, its milestones,
+# checklist items, updates (with authors), history; only the first three for a 304 and when
+# the rows are in the cache (tests/test_issuecache.py)
 DETAIL_QUERIES = 8
 
 
@@ -111,8 +111,8 @@ def test_issue_page(owner_client, owner, django_assert_num_queries):
     )
 
 
-# session + user, the page stamp, the issue, its milestones, checklist items, updates; only the
-# first three when asked again (tests/test_pagecache.py)
+# session + user, the issue's version, the issue, its milestones, checklist items, updates;
+# only the first three for a 304 and when the document is in the cache
 EXPORT_QUERIES = 7
 
 

@@ -40,16 +40,10 @@ def too_long_for_github(form, field, issue_data):
         )
 
 
-# The issue page writes its fields out (templates/issues/_field.html): Bootstrap's classes here.
-CONTROL = {"class": "form-control"}
-
-
 class ItemForm(forms.Form):
     """A new item of one checklist (``checklist_key``: its JSON form key)."""
 
-    text = forms.CharField(
-        max_length=CHECKLIST_ITEM_MAX_LENGTH, widget=forms.TextInput(attrs=CONTROL)
-    )
+    text = forms.CharField(max_length=CHECKLIST_ITEM_MAX_LENGTH)
 
     def __init__(self, *args, checklist_label, checklist_key=None, issue_data=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,12 +68,12 @@ class UpdateForm(forms.Form):
     date = forms.DateField(
         label="Date",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date", **CONTROL}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     text = forms.CharField(
         label="Update",
         max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, **CONTROL}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Progress, decisions and key findings. Markdown is welcome.",
         error_messages={
             "max_length": f"An update is at most {UPDATE_MAX_LENGTH:,} characters "

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0010_page_stamp'),
+        ('issues', '0012_checklist_rows'),
     ]
 
     operations = [

@@ -2,23 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from issues import pagecache
-from issues.filters import OPEN_STATUSES, IssueFilter
+from issues import columns, issuecache
+from issues.filters import IssueFilter
 from issues.forms.guided import FIELD_LABELS as GUIDED_FIELD_LABELS
 from issues.forms.tracking import ItemForm, StatusForm, TicksForm, UpdateForm, posted_version
 from issues.models import ChecklistItem, Issue
 from issues.pagination import IdPaginator
 from issues.serialization import CHECKLIST_KEYS, issue_to_dict
-from issues.templatetags.browse_tags import issue_rows
 from issues.tracking import (
     CHECKLIST_LABELS,
     STATUS_LABELS,
@@ -27,7 +23,6 @@ from issues.tracking import (
     add_update,
     change_status,
     correct_update,
-    ensure_checklists,
     items_of,
     progress,
     remove_item,
@@ -37,36 +32,17 @@ from issues.tracking import (
 )
 
 PAGE_SIZE = 50
+# Issues counted at most for the list's total (IdPaginator.count_up_to): above it the list
+# says "more than 10,000" (README "Performance" says why).
+COUNT_BOUND = 10_000
+MAX_PAGE = 2**40  # a page asked for beyond it counts all (and shows the last page)
 HISTORY_SIZE = 20
-LIST_COLUMNS = [
-    "id",
-    "name",
-    "type",
-    "priority",
-    "environment",
-    "status",
-    "reported_date",
-    "target_date",
-    "github_number",
-    "github_url",
-]
 # The issue page's checklists, in the template's order, with the template's headings.
 CHECKLISTS = [
     (ChecklistItem.TODO, "To-Do List 📝", ""),
     (ChecklistItem.READY, "Definition of Ready ✅", "This issue is ready to be worked on when:"),
     (ChecklistItem.DONE, "Definition of Done ✅", "This issue is considered done when:"),
 ]
-SHORT_CHECKLIST_NAMES = {
-    ChecklistItem.TODO: "To-Do",
-    ChecklistItem.READY: "DoR",
-    ChecklistItem.DONE: "DoD",
-}
-# The list's progress column names each checklist by its short name, spelled out for
-# screen readers (constant HTML: the rows add only numbers to it).
-PROGRESS_NAMES = {
-    checklist: format_html('<abbr title="{}">{}</abbr>', CHECKLIST_LABELS[checklist], short)
-    for checklist, short in SHORT_CHECKLIST_NAMES.items()
-}
 CHECKLIST_JSON_KEYS = {checklist: key for key, checklist in CHECKLIST_KEYS.items()}
 # JSON form keys (what IssueChange.field holds) as the template names them: the guided
 # form's labels, the checklists' names and the keys only tracking changes.
@@ -83,88 +59,65 @@ STALE = (
 )
 
 
-def _page(paginator, number):
-    """The requested page and a note when the request asked for one that does not exist."""
+def _page_number(requested):
+    """The page asked for, and a note when it is not a page number."""
     try:
-        number = int(number or 1)
+        number = int(requested or 1)
     except ValueError:
-        return paginator.page(1), f"“{number}” is not a page number: showing page 1."
+        return 1, f"“{requested}” is not a page number: showing page 1."
     if number < 1:
-        return paginator.page(1), f"There is no page {number}: showing page 1."
-    if number > paginator.num_pages:
-        last = paginator.num_pages
-        return paginator.page(last), f"There is no page {number}: showing page {last}."
-    return paginator.page(number), None
-
-
-# Each checklist's items and ticked items, counted in the page's own query.
-PROGRESS_COUNTS = {
-    f"{checklist}_{what}": Count(
-        "checklist_items",
-        filter=Q(
-            checklist_items__checklist=checklist,
-            **({"checklist_items__done": True} if what == "done" else {}),
-        ),
-    )
-    for checklist, _, _ in CHECKLISTS
-    for what in ("total", "done")
-}
-
-
-def _progress(row):
-    """A row's checklist progress, e.g. ``DoD 2/6``; a checklist without items is left out."""
-    return mark_safe(  # noqa: S308 (constant HTML and numbers)
-        "<br>".join(
-            f"{PROGRESS_NAMES[checklist]} {row[f'{checklist}_done']}/{row[f'{checklist}_total']}"
-            for checklist, _, _ in CHECKLISTS
-            if row[f"{checklist}_total"]
-        )
-    )
-
-
-def _overdue(target_date, status, today):
-    """Past its Target Resolution Date and still open or in progress."""
-    return bool(target_date and target_date < today and status in OPEN_STATUSES)
+        return 1, f"There is no page {number}: showing page 1."
+    return number, None
 
 
 def _listing(issue_filter, requested_page):
-    """What the list shows of the filtered issues: counts, page links and the rows' HTML."""
-    paginator = IdPaginator(issue_filter.qs, PAGE_SIZE)
-    page, note = _page(paginator, requested_page)
-    rows = list(page.object_list.annotate(**PROGRESS_COUNTS))
-    today = timezone.localdate()
-    for row in rows:
-        row["progress"] = _progress(row)
-        row["overdue"] = _overdue(row["target_date"], row["status"], today)
+    """What the list shows of the filtered issues: counts, page links, headers and rows."""
+    number, note = _page_number(requested_page)
+    rows = Issue.objects.values(*columns.LIST_VALUES).annotate(**columns.LIST_ANNOTATIONS)
+    paginator = IdPaginator(issue_filter.qs, PAGE_SIZE, rows=rows)
+    # Enough to know that the pages around the one asked for exist.
+    paginator.count_up_to(max(COUNT_BOUND, min(number + 3, MAX_PAGE) * PAGE_SIZE))
+    if number > paginator.num_pages:
+        note = f"There is no page {number}: showing page {paginator.num_pages}."
+        number = paginator.num_pages
+    page = paginator.page(number)
+    facts = columns.ListFacts(
+        today=timezone.localdate(), issue_url=columns.url_maker("issue-detail")
+    )
     return {
         "count": paginator.count,
+        # Exact, or "more than 10,000" when not all were counted.
+        "total": f"more than {paginator.count - 1:,}" if paginator.more else paginator.count,
         "start": page.start_index(),
         "end": page.end_index(),
         "number": page.number,
         "previous": page.previous_page_number() if page.has_previous() else None,
         "next": page.next_page_number() if page.has_next() else None,
-        # Page numbers, None where Django's paginator elides some.
-        "page_range": [
-            number if isinstance(number, int) else None
-            for number in paginator.get_elided_page_range(page.number, on_each_side=2)
-        ],
-        "rows": issue_rows(rows),
+        "page_range": paginator.page_links(page.number),
+        "headers": columns.headers(issue_filter.data),
+        "rows": columns.cells(page.object_list, facts),
         "note": note,
     }
 
 
+# Not in the collapsible filter panel's count: the search (always shown) and the sort.
+NOT_PANEL_FILTERS = {"q", "sort"}
+
+
 def issue_list(request):
-    # The rows as dicts: model instances would cost a third more for 50 rows.
-    issue_filter = IssueFilter(request.GET, Issue.objects.values(*LIST_COLUMNS), request=request)
-    # Kept until what it shows changes (issues/pagecache.py). It depends on the query string,
-    # the user (?reporter=mine) and the day (overdue).
-    key = ("issue-list", sorted(request.GET.lists()), request.user.pk, timezone.localdate())
-    listing = pagecache.cached(key, lambda: _listing(issue_filter, request.GET.get("page")))
+    """Computed on every request; each of its queries reads an index (README "Performance")."""
+    issue_filter = IssueFilter(request.GET, Issue.objects.all(), request=request)
+    listing = _listing(issue_filter, request.GET.get("page"))
     ctx = {
         "filter": issue_filter,
         "listing": listing,
         "notes": issue_filter.notes + ([listing["note"]] if listing["note"] else []),
         "filtered": any(name != "page" for name in request.GET),
+        "filters_set": sum(
+            bool(request.GET.get(name))
+            for name in issue_filter.filters
+            if name not in NOT_PANEL_FILTERS
+        ),
         "draft_count": Issue.objects.filter(status=Issue.DRAFT, reporter=request.user).count(),
     }
     return render(request, "issues/list.html", ctx)
@@ -205,7 +158,7 @@ def _render_detail(request, issue, history, *, item_form=None, update_form=None)
         "update_form": update_form or UpdateForm(prefix="update"),
         "transitions": StatusForm(current=issue.status).fields["status"].choices,
         "history": history,
-        "overdue": _overdue(issue.target_date, issue.status, timezone.localdate()),
+        "overdue": columns.overdue(issue.target_date, issue.status, timezone.localdate()),
         "invalid_form": item_form or update_form,
     }
     return render(request, "issues/detail.html", ctx)
@@ -216,14 +169,20 @@ def _history(issue):
 
 
 def _issue_and_history(pk):
-    issue = ensure_checklists(_load(pk))
+    issue = _load(pk)
     return issue, _history(issue)
 
 
 def issue_detail(request, pk):
-    # The rows, kept until what the page shows changes (issues/pagecache.py).
-    issue, history = pagecache.cached(("issue-page", pk), lambda: _issue_and_history(pk))
-    return _render_detail(request, issue, history)
+    """The issue page: 304 while the browser's copy is current, else its rows, kept per
+    version (issues/issuecache.py)."""
+    version = issuecache.current_version(pk)
+    etag = issuecache.page_etag(request, pk, version)
+    unchanged = issuecache.not_modified(request, etag)
+    if unchanged:
+        return unchanged
+    issue, history = issuecache.cached(pk, version, "rows", lambda: _issue_and_history(pk))
+    return issuecache.with_etag(_render_detail(request, issue, history), etag)
 
 
 def _wants_json(request):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from issues import filing, github, markdown, pagecache
+from issues import filing, github, issuecache, markdown
 from issues.exports import RELATED, document_filename, iter_issue_dicts, iter_json
 from issues.filters import IssueFilter
 from issues.models import Issue
@@ -28,26 +28,32 @@ def _as_attachment(response, filename):
     return response
 
 
-def _rendered(pk, render):
-    """``render`` of the issue's JSON form, and the document's file name, kept until the
-    issue changes (issues/pagecache.py)."""
+def _document(request, pk, render, content_type, attachment=False):
+    """``render`` of the issue's JSON form with its ETag, or 304 when the client has it; the
+    text is kept per version (issues/issuecache.py)."""
+    version = issuecache.current_version(pk)
+    etag = issuecache.document_etag(pk, version)
+    unchanged = issuecache.not_modified(request, etag)
+    if unchanged:
+        return unchanged
 
     def compute():
         issue = _issue(pk)
         return render(issue_to_dict(issue)), document_filename(issue)
 
-    return pagecache.cached((render.__name__, pk), compute)
+    text, filename = issuecache.cached(pk, version, render.__name__, compute)
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    if attachment:
+        _as_attachment(response, filename)
+    return issuecache.with_etag(response, etag)
 
 
 def export_md(request, pk):
-    document, filename = _rendered(pk, markdown.render_document)
-    response = HttpResponse(document, content_type="text/markdown; charset=utf-8")
-    return _as_attachment(response, filename)
+    return _document(request, pk, markdown.render_document, "text/markdown", attachment=True)
 
 
 def body_md(request, pk):
-    body, _ = _rendered(pk, markdown.render_body)
-    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+    return _document(request, pk, markdown.render_body, "text/plain")
 
 
 def _filtered_issues(request):

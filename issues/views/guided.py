@@ -57,24 +57,24 @@ def _first_incomplete(pending):
     return next((step for step in STEPS[:-1] if step not in pending.completed), "review")
 
 
-def _start_edit(issue, user):
-    """A fresh PendingEdit: for an existing issue, its current values; for a draft, none."""
+def _start_edit(issue, user, save=True):
+    """A fresh PendingEdit: for an existing issue, its current values; for a draft, none.
+    Unsaved with ``save=False``: a GET shows it and writes nothing."""
     is_draft = issue.status == Issue.DRAFT
     data = (
         {}
         if is_draft
         else {key: value for key, value in issue_to_dict(issue).items() if key in FORM_KEYS}
     )
-    pending, _ = PendingEdit.objects.update_or_create(
-        issue=issue,
-        author=user,
-        defaults={
-            "data": data,
-            "base_version": issue.version,
-            "typed": {},
-            "completed": [] if is_draft else STEPS[:-1],
-        },
-    )
+    defaults = {
+        "data": data,
+        "base_version": issue.version,
+        "typed": {},
+        "completed": [] if is_draft else STEPS[:-1],
+    }
+    if not save:
+        return PendingEdit(issue=issue, author=user, **defaults)
+    pending, _ = PendingEdit.objects.update_or_create(issue=issue, author=user, defaults=defaults)
     return pending
 
 
@@ -86,16 +86,16 @@ def _get_issue(request, pk):
     return issue
 
 
-def _pending(issue, user):
-    """The user's PendingEdit of the issue, started if there is none."""
+def _pending(issue, user, save=True):
+    """The user's PendingEdit of the issue, started if there is none (saved only if ``save``)."""
     pending = PendingEdit.objects.filter(issue=issue, author=user).first()
-    return pending or _start_edit(issue, user)
+    return pending or _start_edit(issue, user, save)
 
 
 def _load(request, pk):
     """The issue (a draft only for its author), the user's PendingEdit, and the JSON form."""
     issue = _get_issue(request, pk)
-    pending = _pending(issue, request.user)
+    pending = _pending(issue, request.user, save=request.method == "POST")
     data = {**issue_to_dict(issue), **pending.data}
     return issue, pending, data
 
@@ -277,11 +277,13 @@ def _save_changes(request, issue, pending, data):
 
 
 def issue_edit(request, pk):
-    """Start editing: a draft resumes where it stopped; an issue starts from its values."""
+    """Start editing: a draft resumes where it stopped; an issue at its first step."""
     issue = _get_issue(request, pk)
     if issue.status == Issue.DRAFT:
-        return redirect("issue-step", issue.pk, _first_incomplete(_pending(issue, request.user)))
-    _start_edit(issue, request.user)
+        pending = _pending(issue, request.user, save=False)
+        return redirect("issue-step", issue.pk, _first_incomplete(pending))
+    # No GET writes: an edit under way is kept (a second tab does not wipe it), else the
+    # first step shows the issue's values and the first step saved starts the edit.
     return redirect("issue-step", issue.pk, STEPS[0])
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from issues.dbstats import analyze
 from issues.management.commands._io import BadInput, read_issue_file
 from issues.serialization import create_issue, validate
 
@@ -38,5 +39,6 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             created = [create_issue(data, reporter) for issues in batches for data in issues]
+        analyze()
         for issue in created:
             self.stdout.write(str(issue.pk))

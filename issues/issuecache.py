@@ -1,0 +1,94 @@
+"""Per-issue caching under ``Issue.version``: conditional GETs and rows kept per version.
+
+Every write that changes what an issue's page, ``export.md`` or ``body.md`` shows bumps the
+issue's version in the same transaction (``issues.tracking.tracked_change``, the guided form's
+"Save changes", filing on GitHub). So a view reads the version first (one primary-key query)
+and then:
+
+* answers ``If-None-Match`` with 304 when the ETag built from that version (and, for a page,
+  from who is asking) still matches: nothing else is read or rendered;
+* keeps what it computes in Django's cache (each process's memory) under the issue's id and
+  that version. The version is read before the rows, so an entry is never older than the
+  version it is kept under; after a write the next request reads the new version and so a
+  new key, on every worker (read your writes). Nothing is kept under a key without an issue.
+"""
+
+import hashlib
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from issues import github
+from issues.models import Issue
+
+# One primary-key lookup, asked on every issue page and export: plain SQL, as the ORM's
+# building of the query would cost more than the query.
+VERSION_SQL = f"SELECT version FROM {Issue._meta.db_table} WHERE id = %s AND status <> %s"  # noqa: S608
+
+
+def current_version(pk):
+    """The version of published issue ``pk``; Http404 for a draft or a missing issue."""
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL, [pk, Issue.DRAFT])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No such issue.")
+    return row[0]
+
+
+def cached(pk, version, name, compute):
+    """``compute()``, kept under the issue's id and version."""
+    key = f"issue:{pk}:{version}:{name}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=None)
+    return found
+
+
+def document_etag(pk, version):
+    """The ETag of an export: the same bytes for everyone at one version."""
+    return f'"{pk}-{version}"'
+
+
+def page_etag(request, pk, version):
+    """The ETag of an issue page: its version, and what else the page shows differs by.
+
+    The user (their own updates' "Correct" links, staff's Delete button), the CSRF secret the
+    forms' tokens are made from, the day (overdue) and whether GitHub is set up. None while
+    messages wait to be shown, so that a message is never lost behind a 304.
+    """
+    if len(messages.get_messages(request)):
+        return None
+    get_token(request)  # the secret this page's tokens come from, made now if it is new
+    parts = (
+        pk,
+        version,
+        request.user.pk,
+        request.user.is_staff,
+        request.META.get("CSRF_COOKIE", ""),
+        timezone.localdate().isoformat(),
+        ",".join(github.missing_settings()),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+    return f'"{pk}-{version}-{digest}"'
+
+
+def not_modified(request, etag):
+    """The 304 answer when the client's copy is still current, else None."""
+    if etag is None:
+        return None
+    return get_conditional_response(request, etag=etag)
+
+
+def with_etag(response, etag):
+    """The response, marked to be revalidated on every use (a write changes the ETag)."""
+    if etag is not None:
+        response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
