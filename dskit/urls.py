@@ -12,6 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("dskit.password_urls")),
     path("healthz", accounts.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("issues.urls")),
