@@ -7,8 +7,9 @@ FORM = "registration/account_form.html"
 NOTE = "registration/account_note.html"
 
 
-def _view(view, template, title, **kwargs):
-    return view.as_view(template_name=template, extra_context={"title": title}, **kwargs)
+def _view(view, template, title, note="", **kwargs):
+    context = {"title": title, "note": note}
+    return view.as_view(template_name=template, extra_context=context, **kwargs)
 
 
 urlpatterns = [
@@ -19,7 +20,12 @@ urlpatterns = [
     ),
     path(
         "accounts/password/change/done/",
-        _view(auth_views.PasswordChangeDoneView, NOTE, "Password changed"),
+        _view(
+            auth_views.PasswordChangeDoneView,
+            NOTE,
+            "Password changed",
+            "Your password was changed.",
+        ),
         name="password_change_done",
     ),
     path(
@@ -28,6 +34,7 @@ urlpatterns = [
             auth_views.PasswordResetView,
             FORM,
             "Reset your password",
+            "Enter the email address of your account: we send you a link to choose a new password.",
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),
@@ -35,7 +42,12 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/sent/",
-        _view(auth_views.PasswordResetDoneView, NOTE, "Check your email"),
+        _view(
+            auth_views.PasswordResetDoneView,
+            NOTE,
+            "Check your email",
+            "If an account has that email address, a link to choose a new password is on its way.",
+        ),
         name="password_reset_done",
     ),
     path(
@@ -45,7 +57,12 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/done/",
-        _view(auth_views.PasswordResetCompleteView, NOTE, "Password reset"),
+        _view(
+            auth_views.PasswordResetCompleteView,
+            NOTE,
+            "Password reset",
+            "Your new password is set.",
+        ),
         name="password_reset_complete",
     ),
 ]

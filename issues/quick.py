@@ -47,8 +47,12 @@ def empty_sections(issue):
     """[(section, [labels of its empty fields])] of the sections with something still empty."""
     values = {
         "milestones": list(issue.milestones.all()),
-        **{key: getattr(issue, key) for _, fields in LATER_SECTIONS for key, _ in fields
-           if key != "milestones"},
+        **{
+            key: getattr(issue, key)
+            for _, fields in LATER_SECTIONS
+            for key, _ in fields
+            if key != "milestones"
+        },
     }
     return [
         (section, labels)

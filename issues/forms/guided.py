@@ -341,7 +341,7 @@ class ReviewForm(StepForm):
     keys = ("definition_of_ready",)
 
     ready = forms.TypedMultipleChoiceField(
-        label="Definition of Ready",
+        label="This issue is ready to be worked on when:",
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -21,7 +21,8 @@ class QuickIssueForm(StepForm):
     priority = forms.ChoiceField(
         label="Priority",
         choices=[
-            (value, f"{label}: {PRIORITY_MEANINGS[value]}") for value, label in Issue.PRIORITY_CHOICES
+            (value, f"{label}: {PRIORITY_MEANINGS[value]}")
+            for value, label in Issue.PRIORITY_CHOICES
         ],
         widget=forms.RadioSelect,
     )
