@@ -10,7 +10,8 @@ import json
 
 from django.utils import timezone
 
-from issues.serialization import CHECKLIST_KEYS
+from issues.models import ChecklistItem
+from issues.serialization import CHECKLIST_KEYS, apply_dict
 
 # Keys whose history (IssueChange.old/new) is JSON rather than plain text.
 JSON_KEYS = {"frameworks", "milestones", "assignees", "updates", "github", *CHECKLIST_KEYS}
@@ -49,14 +50,59 @@ def base_at(issue, current, keys, started):
 
 
 def merge_ticks(base, mine, theirs):
-    """Their checklist with the ticks this edit changed (items matched by their text)."""
+    """Their checklist with this edit's changes to it: items it added or removed, and ticks
+    it changed (items matched by their text)."""
     was = {item["text"]: item["done"] for item in base}
-    wanted = {
-        item["text"]: item["done"]
-        for item in mine
-        if item["text"] in was and was[item["text"]] != item["done"]
-    }
-    return [{**item, "done": wanted.get(item["text"], item["done"])} for item in theirs]
+    now = {item["text"]: item["done"] for item in mine}
+    present = {item["text"] for item in theirs}
+
+    def with_my_tick(item):
+        text = item["text"]
+        if text in was and text in now and was[text] != now[text]:
+            return {**item, "done": now[text]}
+        return item
+
+    removed = was.keys() - now.keys()
+    kept = [with_my_tick(item) for item in theirs if item["text"] not in removed]
+    added = [item for item in mine if item["text"] not in was and item["text"] not in present]
+    return kept + added
+
+
+def apply_items(issue, key, items):
+    """Make checklist ``key`` of ``issue`` hold exactly ``items``, in order, with their ticks."""
+    checklist = CHECKLIST_KEYS[key]
+    template = ChecklistItem.TEMPLATE_ITEMS[checklist]
+    rows = {row.text: row for row in ChecklistItem.objects.filter(issue=issue, checklist=checklist)}
+    texts = [item["text"] for item in items]
+    ChecklistItem.objects.filter(
+        pk__in=[row.pk for text, row in rows.items() if text not in texts]
+    ).delete()
+    changed, new = [], []
+    for position, item in enumerate(items):
+        row = rows.get(item["text"])
+        if row is None:
+            new.append(
+                ChecklistItem(
+                    issue=issue,
+                    checklist=checklist,
+                    position=position,
+                    text=item["text"],
+                    done=item["done"],
+                    from_template=position < len(template) and template[position] == item["text"],
+                )
+            )
+        elif (row.position, row.done) != (position, item["done"]):
+            row.position, row.done = position, item["done"]
+            changed.append(row)
+    ChecklistItem.objects.bulk_update(changed, ["position", "done"])
+    ChecklistItem.objects.bulk_create(new)
+
+
+def apply_edit(issue, values):
+    """``apply_dict``, except that the To-Do List takes added and removed items too."""
+    apply_dict(issue, {key: value for key, value in values.items() if key != "todo"})
+    if "todo" in values:
+        apply_items(issue, "todo", values["todo"])
 
 
 def merge(base, mine, theirs):

@@ -34,6 +34,7 @@ def full_steps(example=FULL):
                 )
             },
             "frameworks": ", ".join(example["frameworks"]),
+            "todo": "\n".join(item["text"] for item in example["todo"][6:]),
         },
         "impact": {key: example[key] for key in ("business_impact", "users_affected", "priority")},
         "timeline": {

@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils import timezone
 
 from issues import markdown
-from issues.edit_merge import base_at, display, merge, merge_ticks, parse_started
+from issues.edit_merge import apply_edit, base_at, display, merge, merge_ticks, parse_started
 from issues.forms.focus import autofocus
 from issues.forms.guided import (
     FIELD_LABELS,
@@ -132,7 +132,7 @@ def _save_step(issue, pending, step, values, typed=None, current=None):
     A value left as the issue's ``current`` one is the edit's new starting point for it.
     """
     if issue.status == Issue.DRAFT:
-        apply_dict(issue, values)
+        apply_edit(issue, values)
     else:
         pending.data.update(values)
         for key, value in values.items():
@@ -208,6 +208,7 @@ def _render_step(request, step, form, issue=None, pending=None, **extra):
         "is_draft": is_draft,
         "previous": STEPS[STEPS.index(step) - 1] if step != STEPS[0] else None,
         "pending": pending,
+        "todo_template_items": markdown.TODO_ITEMS,
         # When the edit began, for its first POST (no edit row is written on GET).
         "edit_started": timezone.now().isoformat() if issue and pending is None else "",
         **extra,
@@ -359,7 +360,7 @@ def _save_changes(request, issue, pending, data):
                 continue  # changed between reading and writing: merge again
             if values:
                 saved = _issues().get(pk=issue.pk)
-                apply_dict(saved, values)
+                apply_edit(saved, values)
                 record_changes(
                     saved, request.user, theirs, issue_to_dict(_issues().get(pk=issue.pk))
                 )
