@@ -160,6 +160,13 @@ def test_close_reopen_and_the_markdown_preview(logged_in_page, live_server, owne
     page, base = logged_in_page, live_server.url
     issue = create_issue(FULL, reporter=owner)
     page.goto(f"{base}/issues/{issue.pk}/")
+    # The update's text area has Write/Preview tabs too.
+    page.get_by_label("Update", exact=True).fill("Rolled back:\n- [x] eu-west")
+    page.get_by_role("tab", name="Preview").click()
+    expect(page.locator("#updates [data-preview-output]").get_by_role("checkbox")).to_be_checked()
+    page.get_by_role("tab", name="Write").click()
+    page.get_by_role("button", name="Add update").click()
+    expect(page.get_by_text("Update added.")).to_be_visible()
     page.get_by_text("Close with a reason").click()
     page.get_by_label("Won't fix").check()
     page.get_by_label("Note (optional)").fill("Superseded by the v8 model.")

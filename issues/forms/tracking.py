@@ -53,8 +53,9 @@ class UpdateForm(forms.Form):
     )
     text = forms.CharField(
         label="Update",
-        widget=forms.Textarea(attrs={"rows": 3, **CONTROL}),
-        help_text="Progress, decisions and key findings. Markdown is welcome.",
+        # data-markdown: Write/Preview tabs (static/js/shortcuts.js).
+        widget=forms.Textarea(attrs={"rows": 3, "data-markdown": "", **CONTROL}),
+        help_text="Progress, decisions and key findings. Markdown works (as on GitHub).",
     )
 
     def clean_text(self):
