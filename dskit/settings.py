@@ -222,7 +222,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # Images in user Markdown are shown from https sources only (issues/html.py drops others).
+    "img-src": [CSP.SELF, "data:", "https:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -237,6 +238,19 @@ DSKIT_LOGIN_FAILURE_LIMIT = env_int("DSKIT_LOGIN_FAILURE_LIMIT", 10)
 DSKIT_LOGIN_COOLOFF_MINUTES = env_int("DSKIT_LOGIN_COOLOFF_MINUTES", 15)
 # Behind N proxies the client address is the N-th from the right of X-Forwarded-For.
 DSKIT_PROXY_COUNT = env_int("DSKIT_PROXY_COUNT", 0)
+
+# Password reset emails (Django's auth views): printed to the console in development.
+MAILERS = {
+    "default": {
+        "BACKEND": env_str(
+            "DJANGO_EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        )
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "dskit@localhost")
 
 LOGGING = {
     "version": 1,

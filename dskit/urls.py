@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", throttle.ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("dskit.password_urls")),
     path("healthz", accounts.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("issues.urls")),

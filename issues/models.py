@@ -236,12 +236,15 @@ class PendingEdit(models.Model):
     ``typed`` keeps what was typed on a step that did not validate yet ({step: POST data}),
     ``completed`` the steps saved valid. For a draft the draft row itself holds the values;
     for an existing issue nothing is written to it before "Save changes": ``data`` holds
-    the edited fields (JSON form) and ``base_version`` the version the edit started from.
+    the edited fields (JSON form), ``base`` the same fields as they were when the edit
+    began (what "Save changes" compares with, field by field: issues/edit_merge.py) and
+    ``base_version`` the version the edit started from.
     """
 
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="pending_edits")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     data = models.JSONField(default=dict, blank=True)
+    base = models.JSONField(default=dict, blank=True)
     base_version = models.PositiveIntegerField()
     typed = models.JSONField(default=dict, blank=True)
     completed = models.JSONField(default=list, blank=True)

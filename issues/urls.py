@@ -7,10 +7,14 @@ from issues.views import (
     github_review,
     guided,
     importing,
+    preview,
+    quick,
     webhook,
 )
 
 urlpatterns = [
+    *quick.urlpatterns,
+    *preview.urlpatterns,
     *browse.urlpatterns,
     *guided.urlpatterns,
     *export.urlpatterns,

@@ -34,6 +34,7 @@ def full_steps(example=FULL):
                 )
             },
             "frameworks": ", ".join(example["frameworks"]),
+            "todo": "\n".join(item["text"] for item in example["todo"][6:]),
         },
         "impact": {key: example[key] for key in ("business_impact", "users_affected", "priority")},
         "timeline": {
@@ -62,8 +63,10 @@ def start_draft(client, overview=None):
     """Post the Overview of a new issue; returns the new draft."""
     from issues.models import Issue
 
+    # Tests start many drafts of one name: each past the "you already have a draft" warning.
     response = client.post(
-        reverse("issue-new"), {**(overview or full_steps()["overview"]), "action": "next"}
+        reverse("issue-new"),
+        {**(overview or full_steps()["overview"]), "action": "next", "confirm_duplicate": "1"},
     )
     assert response.status_code == 302, response.content.decode()
     return Issue.objects.order_by("-pk").first()
@@ -79,10 +82,14 @@ def fill_draft(client, steps=None):
     return draft
 
 
+REQUIRED_MARK = '<span class="required-mark" aria-hidden="true"> *</span>'
+
+
 def label_of(html, field_id):
-    """The text of the <label for=field_id> in ``html`` (None when there is none)."""
+    """The text of the <label for=field_id> in ``html`` (None when there is none), without
+    the "*" that marks a required field (hidden from assistive technology)."""
     match = re.search(rf'<label\s[^>]*for="{field_id}"[^>]*>\s*(.*?)\s*</label>', html, re.S)
-    return match and match.group(1)
+    return match and match.group(1).removesuffix(REQUIRED_MARK)
 
 
 def logged_in(user):

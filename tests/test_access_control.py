@@ -30,9 +30,20 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "user", "staff")
 CSRF_TOKEN = "a" * 32  # a CSRF secret the tests put in the cookie and the form
-PUBLIC = {"login", "signup", "healthz", "github-webhook"}
+PUBLIC = {
+    "login",
+    "signup",
+    "healthz",
+    "github-webhook",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 # Signed by GitHub instead of a session and a CSRF token: without the signature, 401.
 SIGNED = {"github-webhook"}
+EVERYONE = {"anonymous": 200, "user": 200, "staff": 200}
+NO_POST = {"anonymous": 405, "user": 405, "staff": 405}
 
 
 @dataclass
@@ -149,6 +160,42 @@ TABLE = {
         post=ACTION,
         data=lambda w: {"name": w.issue.name, "type": w.issue.type, "action": "next"},
     ),
+    "issue-quick": Row(
+        post=ACTION,
+        changes=BOTH,
+        data=lambda w: {
+            "name": "Serving down",
+            "priority": "p0",
+            "type": "deployment",
+            "description": "500s from the endpoint.",
+        },
+    ),
+    "issue-discard": Row(kwargs=issue, get={"user": 302, "staff": 302}, post=ACTION),
+    "issue-close": Row(
+        kwargs=issue,
+        get={"user": 405, "staff": 405},
+        post=ACTION,
+        changes=BOTH,
+        data=versioned(reason="wont_fix"),
+    ),
+    "markdown-preview": Row(
+        get={"user": 405, "staff": 405},
+        post={"user": 200, "staff": 200},
+        data=lambda w: {"text": "- [x] done"},
+    ),
+    # Passwords: change when logged in (a wrong old password changes nothing); reset for all.
+    "password_change": Row(post={"user": 200, "staff": 200}),
+    "password_change_done": Row(),
+    "password_reset": Row(
+        get=EVERYONE,
+        post={"anonymous": 302, "user": 302, "staff": 302},
+        data=lambda w: {"email": "nobody@example.com"},
+    ),
+    "password_reset_done": Row(get=EVERYONE, post=NO_POST),
+    "password_reset_confirm": Row(
+        kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}, get=EVERYONE, post=EVERYONE
+    ),
+    "password_reset_complete": Row(get=EVERYONE, post=NO_POST),
     # Filing on GitHub (not configured in tests: it says so and changes nothing).
     "issue-github": Row(kwargs=issue, get={"user": 405, "staff": 405}, post=ACTION),
     # GitHub both ways: the webhook is GitHub's (signed, see tests/test_github_webhook.py);

@@ -7,6 +7,7 @@ inline script or style="..." anywhere fails here too.
 
 import datetime
 import json
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -174,4 +175,88 @@ def test_confirmation_pages(logged_in_page, live_server, owner):
     page.get_by_role("link", name="Delete").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Delete")
     audit.check("delete confirmation")
+    audit.assert_clean()
+
+
+def _rgb(css, under=(255, 255, 255)):
+    """An rgb()/rgba() colour as opaque RGB, blended over ``under``."""
+    *rgb, alpha = [float(v) for v in re.findall(r"[\d.]+", css)] + [1.0]
+    alpha = alpha if len(rgb) == 3 else 1.0
+    return [alpha * c + (1 - alpha) * u for c, u in zip(rgb[:3], under, strict=True)]
+
+
+def _luminance(rgb):
+    channels = [c / 255 for c in rgb]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def unticked_checkbox_contrast(page):
+    """WCAG contrast of an unticked checkbox's border against the page behind it."""
+    border, background = page.evaluate(
+        """() => {
+            const box = document.querySelector("#todo input[type=checkbox]:not(:checked)");
+            return [getComputedStyle(box).borderTopColor,
+                    getComputedStyle(document.body).backgroundColor];
+        }"""
+    )
+    page_rgb = _rgb(background)
+    lighter, darker = sorted((_luminance(_rgb(border, page_rgb)), _luminance(page_rgb)))[::-1]
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_incident_pages_in_light_and_dark_mode(logged_in_page, live_server, owner, teammate):
+    """Issue 14's new and changed pages, axe-clean in both colour modes."""
+    from tests.guided_support import full_steps, logged_in, post_step, start_draft
+
+    page, base = logged_in_page, live_server.url
+    quick = full_issue(owner, name="Quick one", description="- [ ] roll back", priority="p0")
+    quick.business_impact = ""
+    quick.save()
+    edited = full_issue(owner, name="Edited by two")
+    mine, theirs = logged_in(owner), logged_in(teammate)
+    post_step(mine, edited, "details", {**full_steps()["details"], "description": "Mine"})
+    post_step(theirs, edited, "details", {**full_steps()["details"], "description": "Theirs"})
+    post_step(theirs, edited, "review", full_steps()["review"], action="finish")
+    draft = start_draft(mine)
+    audit = Audit(page)
+
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(f"{base}/issues/new/quick/")
+        expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
+        page.keyboard.press("Escape")
+        page.evaluate("document.activeElement.blur()")
+        page.keyboard.press("?")
+        expect(page.get_by_role("dialog")).to_be_visible()
+        audit.check(f"{scheme}: shortcuts dialog")
+        page.keyboard.press("Escape")
+        page.get_by_role("button", name="Create issue", exact=True).click()
+        page.get_by_label("Issue Description").fill("- [x] a\n\n| a |\n|---|\n| 1 |")
+        page.get_by_role("tab", name="Preview").click()
+        expect(page.locator("[data-preview-output] table")).to_be_visible()
+        audit.check(f"{scheme}: quick issue with errors and a preview")
+
+        page.goto(f"{base}/issues/{quick.pk}/")
+        page.get_by_text("Close with a reason").click()
+        audit.check(f"{scheme}: issue page with empty sections and the close form")
+        assert unticked_checkbox_contrast(page) >= 3, scheme
+
+        page.goto(f"{base}/issues/{edited.pk}/steps/review/")
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.locator("#conflicts-heading")).to_be_visible()
+        audit.check(f"{scheme}: review with a conflict")
+        page.goto(f"{base}/issues/{draft.pk}/steps/details/")
+        audit.check(f"{scheme}: details with To-Do items and Markdown tabs")
+        page.goto(f"{base}/issues/new/")
+        page.get_by_label("Issue Name").fill(draft.name)
+        page.get_by_label("Type of Issue").select_option("training")
+        page.get_by_role("button", name="Next", exact=True).click()
+        audit.check(f"{scheme}: overview with the same-name warning")
+        page.goto(f"{base}/issues/drafts/")
+        audit.check(f"{scheme}: drafts")
+        page.goto(f"{base}/issues/{draft.pk}/discard/")
+        audit.check(f"{scheme}: discard confirmation")
+        page.goto(f"{base}/accounts/password/change/")
+        audit.check(f"{scheme}: password change")
     audit.assert_clean()

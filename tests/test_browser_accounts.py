@@ -14,7 +14,8 @@ def test_sign_up_log_in_and_see_the_empty_list(page, live_server):
     page.get_by_role("link", name="Sign up").first.click()
 
     page.get_by_label("Username").fill("newcomer")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    # The label reads "Password *" (the "*", hidden from screen readers, marks it required).
+    page.get_by_role("textbox", name="Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Issues")).to_be_visible()

@@ -195,7 +195,11 @@ def test_the_history_says_who_changed_what_and_when(owner_client, owner):
     text = owner_client.get(f"/issues/{issue.pk}/").text
     history = text[text.index('id="history"') :]
     change = IssueChange.objects.get()
-    assert re.search(rf"<td>{change.at:%Y-%m-%d %H:%M}</td><td>owner</td><td>Updates</td>", history)
+    assert re.search(
+        rf"<td>{change.at:%Y-%m-%d %H:%M}</td><td>owner</td>"
+        r"<td>Updates: added the update of 2026-11-20</td>",
+        history,
+    )
 
 
 def test_a_stale_form_is_refused_and_the_latest_values_shown(owner_client, owner, client, teammate):

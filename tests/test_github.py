@@ -223,10 +223,17 @@ def test_filing_is_post_only_and_needs_login(owner_client, github):
 
 
 @pytest.mark.parametrize("missing", ["GITHUB_TOKEN", "GITHUB_REPOSITORY"])
-def test_without_settings_the_page_says_how_to_set_them(owner_client, github, settings, missing):
+def test_without_settings_the_page_says_how_to_set_them(
+    owner_client, staff, github, settings, missing
+):
     setattr(settings, missing, "")
     issue = full_issue()
     page = html.unescape(owner_client.get(f"/issues/{issue.pk}/").content.decode())
+    assert "Filing on GitHub is not set up on this server: an administrator can set it up." in page
+    assert "GITHUB_TOKEN" not in page and "File on GitHub" not in page
+    staff_client = Client()
+    staff_client.force_login(staff)
+    page = html.unescape(staff_client.get(f"/issues/{issue.pk}/").content.decode())
     assert "Filing on GitHub is not set up" in page
     assert "GITHUB_TOKEN" in page and "GITHUB_REPOSITORY" in page and "GITHUB_API_URL" in page
     assert "File on GitHub" not in page

@@ -89,31 +89,96 @@ def test_a_teammate_edits_an_open_issue(teammate, issue):
     assert IssueChange.objects.get().user == teammate
 
 
-def test_a_stale_edit_is_refused_and_the_latest_values_are_shown(owner_client, teammate, issue):
+def test_a_tick_and_others_fields_never_refuse_an_edit(owner_client, teammate, issue):
+    """Issue 11: Bob ticks a To-Do item and saves Priority; Alice's edit of the name and the
+    description goes through, and keeps what Bob saved."""
     owner_client.get(edit_url(issue))
     post_step(owner_client, issue, "overview", {**full_steps()["overview"], "name": "Mine"})
+    details = {**full_steps()["details"], "description": "Typed by Alice."}
+    post_step(owner_client, issue, "details", details)
     client = logged_in(teammate)
-    client.get(edit_url(issue))
     post_step(client, issue, "impact", {**full_steps()["impact"], "priority": "p3"})
+    post_step(client, issue, "review", full_steps()["review"], action="finish")
+    item = issue.checklist_items.get(checklist=ChecklistItem.TODO, position=2)
+    version = Issue.objects.get(pk=issue.pk).version
+    client.post(f"/issues/{issue.pk}/checklists/todo/", {"version": version, "done": [item.pk]})
+
+    response = post_step(owner_client, issue, "review", full_steps()["review"], action="finish")
+
+    assert response.url == f"/issues/{issue.pk}/"
+    saved = issue_to_dict(Issue.objects.get(pk=issue.pk))
+    assert (saved["name"], saved["description"], saved["priority"]) == (
+        "Mine",
+        "Typed by Alice.",
+        "p3",
+    )
+    assert saved["todo"][2] == {"text": "Implement changes", "done": True}
+    assert not PendingEdit.objects.exists()
+
+
+def test_a_field_both_changed_shows_both_values_and_keeps_either(owner_client, teammate, issue):
+    owner_client.get(edit_url(issue))
+    details = {**full_steps()["details"], "description": "Alice's description."}
+    post_step(owner_client, issue, "details", details)
+    post_step(owner_client, issue, "overview", {**full_steps()["overview"], "name": "Alice's"})
+    client = logged_in(teammate)
+    post_step(client, issue, "details", {**full_steps()["details"], "description": "Bob's."})
     post_step(client, issue, "review", full_steps()["review"], action="finish")
 
     response = post_step(owner_client, issue, "review", full_steps()["review"], action="finish")
 
     assert response.url == step_url(issue, "review")
     issue = Issue.objects.get(pk=issue.pk)
-    assert (issue.name, issue.priority, issue.version) == (FULL["name"], "p3", 2)
+    assert (issue.name, issue.description) == (FULL["name"], "Bob's.")
     html = owner_client.get(response.url).content.decode()
-    assert "Someone else changed this issue while you were editing it" in html
-    assert "your version differed from them in: Issue Name, Priority." in html
-    assert "<strong>Priority:</strong> <code>!p3</code>" in html
-    preview = html.split('class="markdown-body')[1].split("</div>")[0]
-    assert "Mine" not in preview and FULL["name"] in preview
+    assert "Someone else saved Issue Description while you were editing" in html
+    conflicts = html.split('id="conflicts-heading"')[1].split("</section>")[0]
+    assert "Keep theirs: saved by teammate at" in conflicts and "Keep yours" in conflicts
+    assert "Bob&#x27;s." in conflicts and "Alice&#x27;s description." in conflicts
+    assert "Issue Name" not in conflicts
+    # Nothing typed was lost: the step still shows Alice's text.
+    assert "Alice&#x27;s description." in owner_client.get(step_url(issue, "details")).text
 
-    # Starting again from the latest values, the save goes through.
-    post_step(owner_client, issue, "overview", {**full_steps()["overview"], "name": "Mine"})
-    response = post_step(owner_client, issue, "review", full_steps()["review"], action="finish")
+    response = post_step(
+        owner_client, issue, "review", {"keep_description": "mine"}, action="finish"
+    )
+    assert response.url == f"/issues/{issue.pk}/"
     issue = Issue.objects.get(pk=issue.pk)
-    assert (issue.name, issue.priority, issue.version) == ("Mine", "p3", 3)
+    assert (issue.name, issue.description) == ("Alice's", "Alice's description.")
+
+
+def test_keep_theirs_takes_their_value(owner_client, teammate, issue):
+    owner_client.get(edit_url(issue))
+    post_step(owner_client, issue, "impact", {**full_steps()["impact"], "priority": "p0"})
+    client = logged_in(teammate)
+    post_step(client, issue, "impact", {**full_steps()["impact"], "priority": "p3"})
+    post_step(client, issue, "review", full_steps()["review"], action="finish")
+    post_step(owner_client, issue, "review", full_steps()["review"], action="finish")
+    response = post_step(
+        owner_client, issue, "review", {"keep_priority": "theirs"}, action="finish"
+    )
+    assert response.url == f"/issues/{issue.pk}/"
+    assert Issue.objects.get(pk=issue.pk).priority == "p3"
+
+
+def test_a_change_saved_between_showing_the_form_and_its_first_post_is_kept(
+    owner_client, teammate, issue
+):
+    """The edit begins when its first step is shown, not when it is first posted."""
+    html = owner_client.get(step_url(issue, "overview")).text
+    started = html.split('name="edit_started" value="')[1].split('"')[0]
+    client = logged_in(teammate)
+    post_step(client, issue, "overview", {**full_steps()["overview"], "name": "Bob's name"})
+    post_step(client, issue, "review", full_steps()["review"], action="finish")
+
+    overview = {**full_steps()["overview"], "related_project": "alice-project"}
+    owner_client.post(
+        step_url(issue, "overview"), {**overview, "action": "next", "edit_started": started}
+    )
+    post_step(owner_client, issue, "review", full_steps()["review"], action="finish")
+
+    issue = Issue.objects.get(pk=issue.pk)
+    assert (issue.name, issue.related_project) == ("Bob's name", "alice-project")
 
 
 def test_save_changes_validates_every_step(owner_client, issue):
@@ -124,15 +189,43 @@ def test_save_changes_validates_every_step(owner_client, issue):
     assert Issue.objects.get(pk=issue.pk).name == FULL["name"]
 
 
-def test_edit_starts_from_the_current_values_and_again_keeps_what_was_typed(owner_client, issue):
+def test_opening_edit_again_resumes_and_a_get_changes_nothing(owner_client, issue):
+    """Edit in a second tab never wipes what the first tab typed; GET writes no row."""
     owner_client.get(edit_url(issue))
-    html = owner_client.get(step_url(issue, "overview")).content.decode()
-    assert f'value="{FULL["name"]}"' in html
-    assert not PendingEdit.objects.exists()  # no GET writes: the first step saved starts it
-    post_step(owner_client, issue, "overview", {**full_steps()["overview"], "name": "Kept"})
-    owner_client.get(edit_url(issue))  # Edit again (a second tab): nothing typed is wiped
-    html = owner_client.get(step_url(issue, "overview")).content.decode()
-    assert 'value="Kept"' in html
+    assert not PendingEdit.objects.exists()
+    post_step(owner_client, issue, "overview", {**full_steps()["overview"], "name": "Typed"})
+    pending = PendingEdit.objects.values().get()
+    for url in [edit_url(issue), *(step_url(issue, step) for step in full_steps())]:
+        owner_client.get(url)
+    assert PendingEdit.objects.values().get() == pending
+    html = owner_client.get(step_url(issue, "overview")).text
+    assert 'value="Typed"' in html and "Discard changes" in html
+
+
+def test_discard_changes_and_discard_a_draft_ask_first(owner_client, issue):
+    post_step(owner_client, issue, "overview", {**full_steps()["overview"], "name": "Typed"})
+    url = f"/issues/{issue.pk}/discard/"
+    assert "Discard your changes to" in owner_client.get(url).text
+    assert PendingEdit.objects.exists()
+    assert owner_client.post(url).url == f"/issues/{issue.pk}/"
+    assert not PendingEdit.objects.exists() and Issue.objects.get(pk=issue.pk).name == FULL["name"]
+
+    draft = start_draft(owner_client)
+    assert "Discard" in owner_client.get("/issues/drafts/").text
+    assert "Discard the draft" in owner_client.get(f"/issues/{draft.pk}/discard/").text
+    assert owner_client.post(f"/issues/{draft.pk}/discard/").url == "/issues/drafts/"
+    assert not Issue.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_second_draft_of_the_same_name_is_warned_about(owner_client):
+    first = start_draft(owner_client)
+    response = owner_client.post("/issues/new/", {**full_steps()["overview"], "action": "next"})
+    assert response.status_code == 200
+    assert "You already have a draft named" in response.text
+    assert f'href="/issues/{first.pk}/edit/"' in response.text
+    assert Issue.objects.count() == 1
+    start_draft(owner_client)
+    assert Issue.objects.count() == 2
 
 
 def test_edit_of_a_draft_resumes_it_for_its_author_only(owner_client, teammate):

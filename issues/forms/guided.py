@@ -47,7 +47,7 @@ def _text(label, help_text, required=False, single_line=True, max_length=None):
     return forms.CharField(label=label, help_text=help_text, required=required, **kind)
 
 
-def _date(label, help_text="YYYY-MM-DD"):
+def _date(label, help_text=""):
     return forms.DateField(
         label=label,
         help_text=help_text,
@@ -161,6 +161,7 @@ class DetailsForm(StepForm):
         "frameworks",
         "data_involved",
         "environment",
+        "todo",
     )
 
     description = _text(
@@ -198,10 +199,37 @@ class DetailsForm(StepForm):
         required=False,
     )
 
+    todo = forms.CharField(
+        label="Your own To-Do items",
+        help_text="One item per line: add a line to add an item, delete it to remove the item. "
+        "The template's items above are always there.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     def initial_from(self, issue_data):
         initial = super().initial_from(issue_data)
         initial["frameworks"] = ", ".join(issue_data.get("frameworks") or [])
+        initial["todo"] = "\n".join(
+            item["text"]
+            for item in issue_data.get("todo") or []
+            if item["text"] not in markdown.TODO_ITEMS
+        )
         return initial
+
+    def clean_todo(self):
+        """The whole To-Do List: the template's items, then the user's lines, ticks kept."""
+        lines = [line.strip() for line in self.cleaned_data["todo"].splitlines() if line.strip()]
+        for line in lines:
+            if len(line) > 300:
+                raise forms.ValidationError(
+                    f"“{line[:20]}…” is too long: at most 300 characters per item."
+                )
+        done = {item["text"]: item["done"] for item in self.issue_data.get("todo") or []}
+        texts = list(markdown.TODO_ITEMS) + [
+            line for line in lines if line not in markdown.TODO_ITEMS
+        ]
+        return [{"text": text, "done": done.get(text, False)} for text in dict.fromkeys(texts)]
 
     def clean_frameworks(self):
         frameworks = _comma_list(self.cleaned_data["frameworks"])
@@ -259,7 +287,7 @@ class TimelineForm(StepForm):
 
     reported_date = _date("Reported Date")
     target_date = _date("Target Resolution Date")
-    assignees = _text("Assignees", "GitHub logins, separated by commas")
+    assignees = _text("Assignees", "GitHub logins, separated by commas (@login works too)")
 
     def __init__(self, data=None, *, issue_data, **kwargs):
         super().__init__(data, issue_data=issue_data, **kwargs)
@@ -286,7 +314,8 @@ class TimelineForm(StepForm):
         return self.cleaned_data["reported_date"] or datetime.date.today()
 
     def clean_assignees(self):
-        logins = _comma_list(self.cleaned_data["assignees"])
+        # "@alice" as GitHub writes a mention: stored without the "@".
+        logins = [login.removeprefix("@") for login in _comma_list(self.cleaned_data["assignees"])]
         invalid = [login for login in logins if not LOGIN_RE.match(login)]
         if invalid:
             raise forms.ValidationError(
@@ -355,7 +384,7 @@ class ReviewForm(StepForm):
     keys = ("definition_of_ready",)
 
     ready = forms.TypedMultipleChoiceField(
-        label="Definition of Ready",
+        label="This issue is ready to be worked on when:",
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -398,5 +427,6 @@ FIELD_LABELS = {
         for key in form.keys
         if key in form.base_fields
     },
+    "todo": "To-Do List",
     "definition_of_ready": "Definition of Ready",
 }

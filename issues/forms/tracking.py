@@ -73,8 +73,9 @@ class UpdateForm(forms.Form):
     text = forms.CharField(
         label="Update",
         max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Progress, decisions and key findings. Markdown is welcome.",
+        # data-markdown: Write/Preview tabs (static/js/shortcuts.js).
+        widget=forms.Textarea(attrs={"rows": 3, "data-markdown": ""}),
+        help_text="Progress, decisions and key findings. Markdown works (as on GitHub).",
         error_messages={
             "max_length": f"An update is at most {UPDATE_MAX_LENGTH:,} characters "
             "(this one has %(show_value)d)."

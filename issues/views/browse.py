@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 
 from issues import columns, issuecache
 from issues.filters import IssueFilter
+from issues.forms.focus import autofocus
 from issues.forms.guided import FIELD_LABELS as GUIDED_FIELD_LABELS
 from issues.forms.tracking import ItemForm, StatusForm, TicksForm, UpdateForm, posted_version
+from issues.history import describe
 from issues.models import ChecklistItem, Issue
 from issues.pagination import IdPaginator
 from issues.serialization import CHECKLIST_KEYS, issue_to_dict
@@ -52,6 +54,12 @@ FIELD_LABELS = {
     "updates": "Updates",
     "status": "Status",
     "github": "GitHub issue",
+}
+# How the history writes the stored values of these keys.
+VALUE_LABELS = {
+    "status": STATUS_LABELS,
+    "priority": dict(Issue.PRIORITY_CHOICES),
+    "type": dict(Issue.TYPE_CHOICES),
 }
 STALE = (
     "This issue was changed by someone else after you opened it, so your change was not "
@@ -147,10 +155,7 @@ def _render_detail(request, issue, history, *, item_form=None, update_form=None)
             }
         )
     for change in history:
-        change.label = FIELD_LABELS.get(change.field, change.field)
-        if change.field == "status":
-            old, new = (STATUS_LABELS.get(value, value) for value in (change.old, change.new))
-            change.label += f": {old} → {new}"
+        change.label = describe(change, FIELD_LABELS, VALUE_LABELS)
     ctx = {
         "issue": issue,
         "checklists": checklists,
@@ -291,6 +296,7 @@ def update_edit(request, pk, update_pk):
             return _stale(request, issue)
         messages.success(request, "Update corrected.")
         return redirect(f"{issue.get_absolute_url()}#updates")
+    autofocus(form)
     ctx = {"issue": issue, "update": update, "form": form}
     return render(request, "issues/update_form.html", ctx)
 

@@ -12,9 +12,12 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 
 from issues import markdown
+from issues.edit_merge import apply_edit, base_at, display, merge, merge_ticks, parse_started
 from issues.forms import ascii_int
+from issues.forms.focus import autofocus
 from issues.forms.guided import (
     FIELD_LABELS,
     FORM_KEYS,
@@ -24,8 +27,9 @@ from issues.forms.guided import (
     overflow_message,
 )
 from issues.history import record_changes
-from issues.models import DraftStart, Issue, PendingEdit
-from issues.serialization import apply_dict, create_issue, issue_to_dict, validate
+from issues.markdown import normalize
+from issues.models import DraftStart, Issue, IssueChange, PendingEdit
+from issues.serialization import CHECKLIST_KEYS, apply_dict, create_issue, issue_to_dict, validate
 
 STEPS = list(STEP_FORMS)
 STEP_TITLES = {
@@ -36,7 +40,17 @@ STEP_TITLES = {
     "review": "Review",
 }
 # Buttons that are not data: never stored as typed input.
-BUTTONS = ("csrfmiddlewaretoken", "action", "goto", "remove_milestone")
+BUTTONS = (
+    "csrfmiddlewaretoken",
+    "action",
+    "goto",
+    "remove_milestone",
+    "preview",
+    "edit_started",
+    "confirm_duplicate",
+)
+# The step that collects each key of the JSON form.
+KEY_STEPS = {key: step for step, form in STEP_FORMS.items() for key in form.keys}
 
 
 def _issues():
@@ -57,25 +71,49 @@ def _first_incomplete(pending):
     return next((step for step in STEPS[:-1] if step not in pending.completed), "review")
 
 
-def _start_edit(issue, user, save=True):
-    """A fresh PendingEdit: for an existing issue, its current values; for a draft, none.
-    Unsaved with ``save=False``: a GET shows it and writes nothing."""
-    is_draft = issue.status == Issue.DRAFT
-    data = (
-        {}
-        if is_draft
-        else {key: value for key, value in issue_to_dict(issue).items() if key in FORM_KEYS}
-    )
-    defaults = {
-        "data": data,
-        "base_version": issue.version,
-        "typed": {},
-        "completed": [] if is_draft else STEPS[:-1],
-    }
-    if not save:
-        return PendingEdit(issue=issue, author=user, **defaults)
-    pending, _ = PendingEdit.objects.update_or_create(issue=issue, author=user, defaults=defaults)
-    return pending
+def _edit_values(issue_data):
+    return {key: value for key, value in issue_data.items() if key in FORM_KEYS}
+
+
+def _begin(request, issue):
+    """The user's PendingEdit of ``issue``, made at the first POST of an edit (never on GET).
+
+    For an existing issue it keeps the values the edit began from: those of the moment the
+    first step was shown (``edit_started``), so that changes saved since then are seen.
+    """
+    pending = PendingEdit.objects.filter(issue=issue, author=request.user).first()
+    if pending:
+        return pending
+    defaults = {"base_version": issue.version, "completed": []}
+    if issue.status != Issue.DRAFT:
+        current = _edit_values(issue_to_dict(issue))
+        started = parse_started(request.POST.get("edit_started"))
+        defaults.update(
+            data=current,
+            base=base_at(issue, current, FORM_KEYS, started),
+            completed=STEPS[:-1],
+        )
+    try:
+        with transaction.atomic():
+            return PendingEdit.objects.create(issue=issue, author=request.user, **defaults)
+    except IntegrityError:  # begun in another tab at the same moment
+        return PendingEdit.objects.get(issue=issue, author=request.user)
+
+
+def _shown(pending, current):
+    """The values a step shows: the edit's own changes over the issue's current values."""
+    if pending is None:
+        return dict(current)
+    shown = dict(current)
+    for key, value in pending.data.items():
+        was = pending.base.get(key)
+        if key in CHECKLIST_KEYS:
+            shown[key] = merge_ticks(
+                was if key in pending.base else current[key], value, current[key]
+            )
+        elif key not in pending.base or value != was:
+            shown[key] = value
+    return shown
 
 
 def _get_issue(request, pk):
@@ -86,29 +124,27 @@ def _get_issue(request, pk):
     return issue
 
 
-def _pending(issue, user, save=True):
-    """The user's PendingEdit of the issue, started if there is none (saved only if ``save``)."""
-    pending = PendingEdit.objects.filter(issue=issue, author=user).first()
-    return pending or _start_edit(issue, user, save)
-
-
 def _load(request, pk):
-    """The issue (a draft only for its author), the user's PendingEdit, and the JSON form."""
+    """The issue (a draft only for its author), the user's PendingEdit or None, the values."""
     issue = _get_issue(request, pk)
-    pending = _pending(issue, request.user, save=request.method == "POST")
-    data = {**issue_to_dict(issue), **pending.data}
-    return issue, pending, data
+    pending = PendingEdit.objects.filter(issue=issue, author=request.user).first()
+    current = issue_to_dict(issue)
+    return issue, pending, current, _shown(pending, current)
 
 
-def _save_step(issue, pending, step, values, typed=None):
+def _save_step(issue, pending, step, values, typed=None, current=None):
     """Keep a valid step: into the draft row, or into the pending edit of an issue.
 
     ``typed`` is kept too when the step is shown again as typed (a row added or removed).
+    A value left as the issue's ``current`` one is the edit's new starting point for it.
     """
     if issue.status == Issue.DRAFT:
-        apply_dict(issue, values)
+        apply_edit(issue, values)
     else:
         pending.data.update(values)
+        for key, value in values.items():
+            if current is not None and value == current[key] and key not in CHECKLIST_KEYS:
+                pending.base[key] = value
     if typed:
         pending.typed[step] = typed
     else:
@@ -126,18 +162,70 @@ def _keep_typed(pending, step, typed):
     pending.save()
 
 
-def _render_step(request, step, form, issue=None):
+def _conflicts(pending, current):
+    """What the review shows of each field in conflict: theirs, yours, who saved it and when."""
+    if pending is None or not pending.base:
+        return []
+    _, keys = merge(pending.base, pending.data, current)
+    latest = {}
+    for change in IssueChange.objects.filter(issue=pending.issue_id, field__in=keys).select_related(
+        "user"
+    ):
+        latest.setdefault(change.field, change)
+    return [
+        {
+            "key": key,
+            "label": FIELD_LABELS[key],
+            "theirs": display(key, current[key]),
+            "mine": display(key, pending.data[key]),
+            "change": latest.get(key),
+        }
+        for key in keys
+    ]
+
+
+def _resolve(pending, post, current):
+    """Apply the choices of the conflict view: keep their value, or keep yours."""
+    for key in FORM_KEYS:
+        choice = post.get(f"keep_{key}")
+        if choice == "theirs":
+            pending.data[key] = current[key]
+            pending.typed.pop(KEY_STEPS[key], None)
+        if choice in ("theirs", "mine"):
+            pending.base[key] = current[key]
+    pending.save()
+
+
+def _review_body(data):
+    """The body, and its parts around the Definition of Ready (which the Review shows once,
+    as checkboxes)."""
+    body = markdown.render_body(data)
+    start, end = body.index("### Definition of Ready"), body.index("### Definition of Done")
+    return body, body[:start], body[end:]
+
+
+def _render_step(request, step, form, issue=None, pending=None, **extra):
+    is_draft = issue is None or issue.status == Issue.DRAFT
     ctx = {
         "step": step,
         "step_title": STEP_TITLES[step],
         "steps": [(name, STEP_TITLES[name]) for name in STEPS],
         "form": form,
         "issue": issue,
-        "is_draft": issue is None or issue.status == Issue.DRAFT,
+        "is_draft": is_draft,
         "previous": STEPS[STEPS.index(step) - 1] if step != STEPS[0] else None,
+        "pending": pending,
+        "todo_template_items": markdown.TODO_ITEMS,
+        # When the edit began, for its first POST (no edit row is written on GET).
+        "edit_started": timezone.now().isoformat() if issue and pending is None else "",
+        **extra,
     }
     if step == "review":
-        ctx["body"] = markdown.render_body(form.issue_data)
+        ctx["body"], ctx["body_before"], ctx["body_after"] = _review_body(form.issue_data)
+        if not is_draft:
+            ctx["conflicts"] = _conflicts(pending, issue_to_dict(issue))
+    elif not extra.get("preview_field"):
+        autofocus(form)
     return render(request, "issues/guided/step.html", ctx)
 
 
@@ -145,7 +233,13 @@ def issue_new(request):
     """The Overview step of a new issue: nothing is saved until the first valid "Next"."""
     form = STEP_FORMS["overview"](request.POST or None, issue_data={})
     if request.method == "POST" and form.is_valid():
+        duplicate = Issue.objects.filter(
+            status=Issue.DRAFT, reporter=request.user, name=normalize(form.cleaned_data["name"])
+        ).first()
         token = form.cleaned_data["start"]
+        started = token and DraftStart.objects.filter(author=request.user, token=token).first()
+        if duplicate and not started and not request.POST.get("confirm_duplicate"):
+            return _render_step(request, "overview", form, duplicate=duplicate)
         try:
             with transaction.atomic():
                 draft = create_issue(
@@ -171,15 +265,28 @@ def issue_step(request, pk, step):
     """One step of a draft or of an issue being edited: shown, saved, left by any button."""
     if step not in STEPS:
         raise Http404("No such step.")
-    issue, pending, data = _load(request, pk)
+    issue, pending, current, data = _load(request, pk)
     form_class = STEP_FORMS[step]
 
     if request.method != "POST":
-        typed = pending.typed.get(step)
+        typed = pending.typed.get(step) if pending else None
         form = form_class(typed, issue_data=data) if typed else form_class(issue_data=data)
-        return _render_step(request, step, form, issue)
+        return _render_step(request, step, form, issue, pending)
 
+    pending = _begin(request, issue)
+    if issue.status != Issue.DRAFT and any(key.startswith("keep_") for key in request.POST):
+        _resolve(pending, request.POST, current)
+        data = _shown(pending, current)
     typed = _typed(request.POST)
+    preview_field = request.POST.get("preview")
+    if preview_field:
+        # "Preview" without JavaScript: the step again, as typed, with the text rendered.
+        form = form_class(typed, issue_data=data)
+        if form.is_valid():
+            _save_step(issue, pending, step, form.to_dict(), typed, current)
+        else:
+            _keep_typed(pending, step, typed)
+        return _render_step(request, step, form, issue, pending, preview_field=preview_field)
     target = request.POST.get("goto")
     # A step button of the progress indicator leaves the step as "Back" does.
     action = request.POST.get("action", "back" if target else "next")
@@ -199,12 +306,12 @@ def issue_step(request, pk, step):
     form = form_class(request.POST if step == "review" else typed, issue_data=data)
     if form.is_valid():
         values = form.to_dict()
-        _save_step(issue, pending, step, values, typed if rows_changed else None)
-        data.update(values)
+        _save_step(issue, pending, step, values, typed if rows_changed else None, current)
+        data = _shown(pending, current)
     else:
         _keep_typed(pending, step, typed)
         if action == "next":
-            return _render_step(request, step, form, issue)
+            return _render_step(request, step, form, issue, pending)
 
     if action == "finish":
         return _finish(request, issue, pending, data)
@@ -247,44 +354,72 @@ def _finish(request, issue, pending, data):
 
 
 def _save_changes(request, issue, pending, data):
-    """Apply an edit unless the issue changed since the edit started (optimistic locking)."""
-    with transaction.atomic():
-        locked = Issue.objects.filter(pk=issue.pk, version=pending.base_version).update(
-            version=F("version") + 1
-        )
-        if locked:
-            issue = _issues().get(pk=issue.pk)
-            before = issue_to_dict(issue)
-            apply_dict(issue, {key: data[key] for key in FORM_KEYS})
-            record_changes(issue, request.user, before, issue_to_dict(_issues().get(pk=issue.pk)))
+    """Save the fields the edit changed; refused only for a field someone else changed too
+    since the edit began (then the Review shows both values to choose from)."""
+    mine = {key: data[key] for key in FORM_KEYS} | {
+        key: pending.data[key] for key in CHECKLIST_KEYS if key in pending.data
+    }
+    for _attempt in range(3):
+        latest = _issues().get(pk=issue.pk)
+        theirs = issue_to_dict(latest)
+        values, conflicts = merge(pending.base, mine, theirs)
+        if conflicts:
+            messages.error(
+                request,
+                "Someone else saved "
+                + ", ".join(FIELD_LABELS[key] for key in conflicts)
+                + " while you were editing. Nothing was saved yet and nothing you typed is "
+                "lost: choose below which value to keep, then save again.",
+            )
+            return redirect("issue-step", issue.pk, "review")
+        with transaction.atomic():
+            if values and not Issue.objects.filter(pk=issue.pk, version=latest.version).update(
+                version=F("version") + 1
+            ):
+                continue  # changed between reading and writing: merge again
+            if values:
+                saved = _issues().get(pk=issue.pk)
+                apply_edit(saved, values)
+                record_changes(
+                    saved, request.user, theirs, issue_to_dict(_issues().get(pk=issue.pk))
+                )
             pending.delete()
-    if locked:
-        messages.success(request, "Changes saved.")
+        messages.success(
+            request, "Changes saved." if values else "Nothing to save: no field changed."
+        )
         return redirect("issue-detail", issue.pk)
-
-    latest = _issues().get(pk=issue.pk)
-    latest_data = issue_to_dict(latest)
-    differing = [key for key in FORM_KEYS if pending.data.get(key) != latest_data.get(key)]
-    _start_edit(latest, request.user)
-    messages.error(
-        request,
-        "Someone else changed this issue while you were editing it, so your changes were not "
-        "saved. The latest values are shown below; your version differed from them in: "
-        + (", ".join(FIELD_LABELS[key] for key in differing) or "nothing")
-        + ".",
-    )
+    messages.error(request, "The issue is being changed right now: please save again.")
     return redirect("issue-step", issue.pk, "review")
 
 
 def issue_edit(request, pk):
-    """Start editing: a draft resumes where it stopped; an issue at its first step."""
+    """Start or resume editing: a draft where it stopped, an issue at its first step."""
     issue = _get_issue(request, pk)
+    pending = PendingEdit.objects.filter(issue=issue, author=request.user).first()
     if issue.status == Issue.DRAFT:
-        pending = _pending(issue, request.user, save=False)
-        return redirect("issue-step", issue.pk, _first_incomplete(pending))
-    # No GET writes: an edit under way is kept (a second tab does not wipe it), else the
-    # first step shows the issue's values and the first step saved starts the edit.
+        return redirect("issue-step", issue.pk, _first_incomplete(pending) if pending else STEPS[0])
+    # An edit in progress (in this tab or another) is resumed, never reset: GET changes nothing.
     return redirect("issue-step", issue.pk, STEPS[0])
+
+
+def issue_discard(request, pk):
+    """Throw away a draft, or the user's edit in progress of an issue; GET asks first."""
+    issue = _get_issue(request, pk)
+    is_draft = issue.status == Issue.DRAFT
+    pending = PendingEdit.objects.filter(issue=issue, author=request.user).first()
+    if not is_draft and pending is None:
+        messages.info(request, "You have no edit of this issue in progress.")
+        return redirect(issue)
+    if request.method == "POST":
+        if is_draft:
+            issue.delete()
+            messages.success(request, f"Draft “{issue.name}” discarded.")
+            return redirect("draft-list")
+        pending.delete()
+        messages.success(request, "Your changes were discarded; the issue is as it was.")
+        return redirect(issue)
+    ctx = {"issue": issue, "is_draft": is_draft, "pending": pending}
+    return render(request, "issues/guided/discard_confirm.html", ctx)
 
 
 def draft_list(request):
@@ -306,5 +441,6 @@ urlpatterns = [
     path("issues/new/", issue_new, name="issue-new"),
     path("issues/drafts/", draft_list, name="draft-list"),
     path("issues/<int:pk>/edit/", issue_edit, name="issue-edit"),
+    path("issues/<int:pk>/discard/", issue_discard, name="issue-discard"),
     path("issues/<int:pk>/steps/<slug:step>/", issue_step, name="issue-step"),
 ]

@@ -1,12 +1,8 @@
-// The guided form, a little smoother: add and remove Milestones rows without a reload, and
-// move the focus to the error summary. Without JavaScript the same buttons post the step.
+// The guided form, a little smoother: add and remove Milestones rows without a reload.
+// Without JavaScript the same buttons post the step. (The cursor starts in the first field
+// with an error, or the first field: the autofocus attribute, issues/forms/focus.py.)
 (function () {
   "use strict";
-
-  var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
-  }
 
   var container = document.getElementById("milestones");
   if (!container) {

@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("issues", "0035_github_both_ways")]
+
+    operations = [
+        migrations.AddField(
+            model_name="pendingedit",
+            name="base",
+            field=models.JSONField(blank=True, default=dict),
+        ),
+    ]
