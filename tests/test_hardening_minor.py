@@ -46,8 +46,8 @@ def test_a_double_next_on_the_first_step_makes_one_draft(owner_client):
     assert first.status_code == second.status_code == 302
     assert first.url == second.url
     assert Issue.objects.count() == 1
-    # A new form is a new issue.
-    owner_client.post(reverse("issue-new"), overview(owner_client))
+    # A new form is a new issue (of the same name: once its warning is confirmed).
+    owner_client.post(reverse("issue-new"), {**overview(owner_client), "confirm_duplicate": "1"})
     assert Issue.objects.count() == 2
 
 
