@@ -254,3 +254,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Notifications, priority deadlines and background tasks (issues/notify.py, issues/deadlines.py).
+# Deadlines from the template's priority wording: !p0 "immediately" (a day), !p1 "current or next
+# cycle", !p2 "within the next few cycles", !p3 "not currently prioritized" (none).
+DSKIT_CYCLE_DAYS = env_int("DSKIT_CYCLE_DAYS", 14)
+DSKIT_DEADLINE_DAYS = {
+    "p0": env_int("DSKIT_P0_DEADLINE_DAYS", 1),
+    "p1": env_int("DSKIT_P1_DEADLINE_DAYS", DSKIT_CYCLE_DAYS),
+    "p2": env_int("DSKIT_P2_DEADLINE_DAYS", 3 * DSKIT_CYCLE_DAYS),
+    "p3": env_int("DSKIT_P3_DEADLINE_DAYS", 0) or None,
+}
+# Links in notifications point here; a chat webhook gets the new !p0/!p1 issues and status moves.
+DSKIT_BASE_URL = env_str("DSKIT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DSKIT_SLACK_WEBHOOK_URL = env_str("DSKIT_SLACK_WEBHOOK_URL")
+DSKIT_WEBHOOK_TIMEOUT = env_int("DSKIT_WEBHOOK_TIMEOUT", 10)
+# A failed delivery is tried again after BASE seconds, doubling up to MAX, for HOURS in all.
+DSKIT_NOTIFY_RETRY_BASE_SECONDS = env_int("DSKIT_NOTIFY_RETRY_BASE_SECONDS", 30)
+DSKIT_NOTIFY_RETRY_MAX_SECONDS = env_int("DSKIT_NOTIFY_RETRY_MAX_SECONDS", 1800)
+DSKIT_NOTIFY_RETRY_HOURS = env_int("DSKIT_NOTIFY_RETRY_HOURS", 48)
+# Email with Django's own names; without EMAIL_HOST the messages are printed (console backend).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dskit <dskit@localhost>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+# Django's Tasks framework on the database (django-tasks-db); `manage.py db_worker` runs them.
+INSTALLED_APPS += ["django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -12,7 +12,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.html import format_html, format_html_join
 
-from issues import markdown
+from issues import deadlines, markdown
 from issues.models import Issue
 from issues.serialization import SCHEMA, TEXT_KEYS
 
@@ -255,6 +255,12 @@ class TimelineForm(StepForm):
     def initial_from(self, issue_data):
         initial = super().initial_from(issue_data)
         initial["reported_date"] = issue_data.get("reported_date") or datetime.date.today()
+        if issue_data.get("status") == Issue.DRAFT and not issue_data.get("target_date"):
+            # A new issue is proposed its priority's deadline (README "Priority deadlines").
+            reported = initial["reported_date"]
+            if isinstance(reported, str):
+                reported = datetime.date.fromisoformat(reported)
+            initial["target_date"] = deadlines.proposed_target(issue_data.get("priority"), reported)
         initial["assignees"] = ", ".join(issue_data.get("assignees") or [])
         return initial
 

@@ -12,6 +12,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from issues.models import Issue
+from issues.templatetags.deadline_tags import state_badge
 from issues.tracking import STATUS_LABELS
 
 register = template.Library()
@@ -26,10 +27,10 @@ PRIORITY_BADGES = {
 TYPE_LABELS = dict(Issue.TYPE_CHOICES)
 LIST_ROW = (
     '<tr><td>{pk}</td><td><a href="{url}">{name}</a></td><td>{type}</td><td>{priority}</td>'
-    "<td>{environment}</td><td>{status}</td><td>{reported}</td><td>{target}{overdue}</td>"
+    "<td>{environment}</td><td>{status}</td><td>{reported}</td><td>{target}</td>"
+    "<td>{deadline}</td>"
     '<td class="text-nowrap small">{progress}</td><td>{github}</td></tr>\n'
 )
-OVERDUE_BADGE = ' <span class="badge text-bg-danger">Overdue</span>'
 NOT_FILED = '<span class="text-body-secondary">Not filed</span>'
 GITHUB_LINK = (
     '<a href="{}" rel="noopener noreferrer">#{}<span class="visually-hidden"> on GitHub</span></a>'
@@ -70,7 +71,7 @@ def issue_rows(rows):
                 status=escape(STATUS_LABELS.get(row["status"], row["status"])),
                 reported=row["reported_date"].isoformat(),
                 target=row["target_date"].isoformat() if row["target_date"] else "—",
-                overdue=OVERDUE_BADGE if row["overdue"] else "",
+                deadline=state_badge(row["deadline"]),
                 progress=row["progress"],
                 github=format_html(GITHUB_LINK, row["github_url"], row["github_number"])
                 if row["github_url"]

@@ -12,7 +12,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from issues import pagecache
-from issues.filters import OPEN_STATUSES, IssueFilter
+from issues.deadlines import state as deadline_state
+from issues.filters import IssueFilter
 from issues.forms.guided import FIELD_LABELS as GUIDED_FIELD_LABELS
 from issues.forms.tracking import ItemForm, StatusForm, TicksForm, UpdateForm, posted_version
 from issues.models import ChecklistItem, Issue
@@ -121,11 +122,6 @@ def _progress(row):
     )
 
 
-def _overdue(target_date, status, today):
-    """Past its Target Resolution Date and still open or in progress."""
-    return bool(target_date and target_date < today and status in OPEN_STATUSES)
-
-
 def _listing(issue_filter, requested_page):
     """What the list shows of the filtered issues: counts, page links and the rows' HTML."""
     paginator = IdPaginator(issue_filter.qs, PAGE_SIZE)
@@ -134,7 +130,9 @@ def _listing(issue_filter, requested_page):
     today = timezone.localdate()
     for row in rows:
         row["progress"] = _progress(row)
-        row["overdue"] = _overdue(row["target_date"], row["status"], today)
+        row["deadline"] = deadline_state(
+            row["priority"], row["reported_date"], row["target_date"], row["status"], today
+        )
     return {
         "count": paginator.count,
         "start": page.start_index(),
@@ -204,7 +202,6 @@ def _render_detail(request, issue, history, *, item_form=None, update_form=None)
         "update_form": update_form or UpdateForm(prefix="update"),
         "transitions": StatusForm(current=issue.status).fields["status"].choices,
         "history": history,
-        "overdue": _overdue(issue.target_date, issue.status, timezone.localdate()),
         "invalid_form": item_form or update_form,
     }
     return render(request, "issues/detail.html", ctx)

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
-from issues import markdown
+from issues import markdown, notify
 from issues.forms.guided import (
     FIELD_LABELS,
     FORM_KEYS,
@@ -223,6 +223,7 @@ def _finish(request, issue, pending, data):
         with transaction.atomic():
             apply_dict(issue, {"status": Issue.OPEN})
             pending.delete()
+            notify.issue_created(issue, request.user)
         messages.success(request, "Issue created.")
         return redirect("issue-detail", issue.pk)
     return _save_changes(request, issue, pending, data)
@@ -238,8 +239,10 @@ def _save_changes(request, issue, pending, data):
             issue = _issues().get(pk=issue.pk)
             before = issue_to_dict(issue)
             apply_dict(issue, {key: data[key] for key in FORM_KEYS})
-            record_changes(issue, request.user, before, issue_to_dict(_issues().get(pk=issue.pk)))
+            after = issue_to_dict(_issues().get(pk=issue.pk))
+            record_changes(issue, request.user, before, after)
             pending.delete()
+            notify.issue_edited(issue, request.user, before, after)
     if locked:
         messages.success(request, "Changes saved.")
         return redirect("issue-detail", issue.pk)
