@@ -255,14 +255,26 @@ class TimelineForm(StepForm):
     def initial_from(self, issue_data):
         initial = super().initial_from(issue_data)
         initial["reported_date"] = issue_data.get("reported_date") or datetime.date.today()
-        if issue_data.get("status") == Issue.DRAFT and not issue_data.get("target_date"):
-            # A new issue is proposed its priority's deadline (README "Priority deadlines").
-            reported = initial["reported_date"]
-            if isinstance(reported, str):
-                reported = datetime.date.fromisoformat(reported)
-            initial["target_date"] = deadlines.proposed_target(issue_data.get("priority"), reported)
         initial["assignees"] = ", ".join(issue_data.get("assignees") or [])
         return initial
+
+    def propose_target(self):
+        """A new issue without a Target Resolution Date is offered its priority's deadline
+        (README "Priority deadlines"); shown only, saved when the author saves the step."""
+        if self.issue_data.get("status") != Issue.DRAFT or self.issue_data.get("target_date"):
+            return
+        priority = self.issue_data.get("priority")
+        reported = self.initial["reported_date"]
+        if isinstance(reported, str):
+            reported = datetime.date.fromisoformat(reported)
+        proposed = deadlines.proposed_target(priority, reported)
+        if proposed:
+            self.initial["target_date"] = proposed
+            days = deadlines.deadline_days(priority)
+            self.fields["target_date"].help_text = (
+                f"YYYY-MM-DD. Proposed: the Reported Date plus the !{priority} deadline "
+                f"({days} day{'s' if days != 1 else ''}); change it or clear it."
+            )
 
     def data_from_initial(self):
         data = super().data_from_initial()
@@ -278,7 +290,8 @@ class TimelineForm(StepForm):
         return self.cleaned_data["reported_date"] or datetime.date.today()
 
     def clean_assignees(self):
-        logins = _comma_list(self.cleaned_data["assignees"])
+        # "@maya-ml" is how people write a login: the @ is dropped.
+        logins = [login.removeprefix("@") for login in _comma_list(self.cleaned_data["assignees"])]
         invalid = [login for login in logins if not LOGIN_RE.match(login)]
         if invalid:
             raise forms.ValidationError(

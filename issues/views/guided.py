@@ -159,6 +159,8 @@ def issue_step(request, pk, step):
     if request.method != "POST":
         typed = pending.typed.get(step)
         form = form_class(typed, issue_data=data) if typed else form_class(issue_data=data)
+        if step == "timeline" and not typed:
+            form.propose_target()
         return _render_step(request, step, form, issue)
 
     typed = _typed(request.POST)
