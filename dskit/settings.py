@@ -273,20 +273,26 @@ DSKIT_WEBHOOK_TIMEOUT = env_int("DSKIT_WEBHOOK_TIMEOUT", 10)
 DSKIT_NOTIFY_RETRY_BASE_SECONDS = env_int("DSKIT_NOTIFY_RETRY_BASE_SECONDS", 30)
 DSKIT_NOTIFY_RETRY_MAX_SECONDS = env_int("DSKIT_NOTIFY_RETRY_MAX_SECONDS", 1800)
 DSKIT_NOTIFY_RETRY_HOURS = env_int("DSKIT_NOTIFY_RETRY_HOURS", 48)
-# Email with Django's own names; without EMAIL_HOST the messages are printed (console backend).
-EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Email: the variables have Django's classic names, set into Django 6.1's MAILERS (the EMAIL_*
+# settings are deprecated there). Without EMAIL_HOST messages are printed (console backend).
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dskit <dskit@localhost>")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+_email_host = env_str("EMAIL_HOST")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": env_int("EMAIL_PORT", 0) or None,
+            "username": env_str("EMAIL_HOST_USER") or None,
+            "password": env_str("EMAIL_HOST_PASSWORD") or None,
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
+    }
+    if _email_host
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
 # Django's Tasks framework on the database (django-tasks-db); `manage.py db_worker` runs them.
 INSTALLED_APPS += ["django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
