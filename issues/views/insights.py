@@ -206,7 +206,7 @@ def insights(request):
                 ),
                 "columns": [PRIORITY_LABELS[p] for p in PRIORITIES],
                 "rows": [
-                    (day, [counts[i] for _, counts in history["open"]])
+                    (day.isoformat(), [counts[i] for _, counts in history["open"]])
                     for i, day in enumerate(days)
                 ],
             },
@@ -226,7 +226,8 @@ def insights(request):
                     "resolved."
                 ),
                 "rows": [
-                    (week, [o, r]) for week, o, r in zip(weeks, opened, resolved, strict=True)
+                    (week.isoformat(), [o, r])
+                    for week, o, r in zip(weeks, opened, resolved, strict=True)
                 ],
             },
             {
@@ -273,7 +274,9 @@ def insights(request):
                     f"{history['overdue'][-1]} issues overdue on {days[-1]}, "
                     f"{history['overdue'][0]} on {days[0]}; at most {max(history['overdue'])}."
                 ),
-                "rows": [(day, [n]) for day, n in zip(days, history["overdue"], strict=True)],
+                "rows": [
+                    (day.isoformat(), [n]) for day, n in zip(days, history["overdue"], strict=True)
+                ],
             },
             {
                 "key": "ahead",
@@ -290,7 +293,7 @@ def insights(request):
                     f"{sum(milestones)} milestones of open issues."
                 ),
                 "rows": [
-                    (day, [t, m])
+                    (day.isoformat(), [t, m])
                     for day, t, m in zip(ahead_days, targets, milestones, strict=True)
                     if t or m
                 ],
