@@ -48,6 +48,7 @@ TARGETS = {
     "search": 5,
     "issue page": 3,
     "export.md": 2,
+    "insights": 4,
 }
 
 # A user, a session for them, and the facts the URLs need, made inside the app's own settings.
@@ -462,6 +463,7 @@ def main():
             ("search, not cached", f"/?q=memory&miss={MISS}", True),
             ("issue page", f"/issues/{facts['issue']}/", True),
             ("export.md", f"/issues/{facts['issue']}/export.md", True),
+            ("insights", "/insights/", True),
         ]
         if deep != 1000:
             log(f"only {last_page} list pages at --count {args.count}: 'page 1,000' is page {deep}")

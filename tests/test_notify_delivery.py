@@ -2,6 +2,7 @@
 SMTP server and a real webhook receiver on 127.0.0.1, including ones that are down and come
 back. Retry delays are shortened to 1-2 s by the worker's environment."""
 
+import os
 import time
 
 import pytest
@@ -17,6 +18,9 @@ from tests.notify_support import SMTPReceiver, WebhookReceiver, WorkerProcess, w
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_URL = "https://dskit.example.org"
+# How much longer the SMTP server stays down after the third failed try: the issue's "a minute
+# later" is DSKIT_TEST_SMTP_DOWN_SECONDS=60 (README "Notifications"); the suite keeps it short.
+SMTP_DOWN_SECONDS = float(os.environ.get("DSKIT_TEST_SMTP_DOWN_SECONDS", "0"))
 
 
 @pytest.fixture
@@ -130,6 +134,7 @@ def test_smtp_down_then_back_delivers_exactly_once(django_user_model, smtp, webh
     assert notification.state in (Notification.PENDING, Notification.SENDING)
     assert "SMTP server unreachable" in notification.last_error
 
+    time.sleep(SMTP_DOWN_SECONDS)
     smtp.start()
     assert wait_until(lambda: smtp.to("maya@example.org"), timeout=15)
     time.sleep(3)  # longer than the retry delay: nothing is sent again
