@@ -5,7 +5,7 @@ presentation attributes. Each chart is an ``<svg role="img">`` named by its figu
 summary; the page puts the same data in a table beside it.
 """
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 WIDTH, HEIGHT = 720, 260
@@ -127,3 +127,22 @@ def line_chart(labelled_by, x_labels, series):
         )
     legend = [(COLOURS[s % len(COLOURS)], name) for s, (name, _) in enumerate(series)]
     return _frame(labelled_by, "".join(body), y_max, x_labels, legend if len(legend) > 1 else [])
+
+
+def data_table(caption, first_column, columns, rows):
+    """The chart's data for screen readers: a row per x label (written here, not by a template
+    loop, for the reason issues/templatetags/browse_tags.py gives)."""
+    head = "".join(f'<th scope="col">{escape(name)}</th>' for name in [first_column, *columns])
+    body = "".join(
+        f'<tr><th scope="row">{escape(label)}</th>'
+        + "".join(f"<td>{escape(value)}</td>" for value in values)
+        + "</tr>"
+        for label, values in rows
+    )
+    return format_html(
+        '<table class="visually-hidden"><caption>{}</caption><thead><tr>{}</tr></thead>'
+        "<tbody>{}</tbody></table>",
+        caption,
+        mark_safe(head),  # noqa: S308 (escaped above)
+        mark_safe(body),  # noqa: S308 (escaped above)
+    )

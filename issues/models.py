@@ -84,7 +84,7 @@ class Issue(models.Model):
     # Bumped by every save of the issue's fields, so that a stale form can be refused.
     version = models.PositiveIntegerField(default=1)
     # The day it last moved to Resolved or Closed; None while open (Insights' charts).
-    resolved_on = models.DateField(null=True, blank=True, db_index=True)
+    resolved_on = models.DateField(null=True, blank=True)
 
     # Where it was filed on GitHub
     github_number = models.PositiveIntegerField(null=True, blank=True)
@@ -121,6 +121,21 @@ class Issue(models.Model):
                 fields=["priority", "type", "target_date", "-id", "status"],
                 name="issue_priority_type_idx",
             ),
+            # Insights (issues/views/insights.py), each a covering index for its counts: open
+            # issues by priority and when reported or due (one pass before the 90 days shown,
+            # ranges inside them); issues due, reported and resolved on a range of days.
+            models.Index(
+                fields=["status", "priority", "reported_date", "target_date"],
+                name="issue_status_priority_idx",
+            ),
+            models.Index(fields=["target_date", "status"], name="issue_target_status_idx"),
+            models.Index(
+                fields=["reported_date", "status", "priority"], name="issue_reported_status_idx"
+            ),
+            models.Index(
+                fields=["resolved_on", "priority", "reported_date", "target_date", "status"],
+                name="issue_resolved_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -154,6 +169,8 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["issue", "position"]
+        # Insights: the milestones of the next 30 days.
+        indexes = [models.Index(fields=["date"], name="milestone_date_idx")]
 
     def __str__(self):
         return f"{self.title}: {self.date}"

@@ -105,7 +105,7 @@ def test_charts_are_svg_with_title_summary_and_table(owner_client, history):
 
 def test_a_fixed_number_of_queries(owner_client, django_assert_num_queries, history):
     owner_client.get(reverse("insights"))
-    with django_assert_num_queries(13) as first:
+    with django_assert_num_queries(15) as first:
         owner_client.get(reverse("insights"))
     bulk_issues(300, reported_date=ago(40), status="open")
     with django_assert_num_queries(len(first.captured_queries)):

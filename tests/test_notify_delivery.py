@@ -179,7 +179,7 @@ def test_two_workers_send_each_message_once(django_user_model, smtp, webhook, wo
     expected = Notification.objects.count()
     assert expected == 4 * 6 + 4
     workers(2)
-    assert wait_until(lambda: len(smtp.messages) + len(webhook.posts) >= expected, timeout=30)
+    assert wait_until(lambda: len(smtp.messages) + len(webhook.posts) >= expected, timeout=60)
     time.sleep(2)
     subjects = sorted(
         (tuple(recipients), message["Subject"]) for recipients, message in smtp.messages

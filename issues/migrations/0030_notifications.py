@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='issue',
             name='resolved_on',
-            field=models.DateField(blank=True, db_index=True, null=True),
+            field=models.DateField(blank=True, null=True),
         ),
         migrations.CreateModel(
             name='Notification',

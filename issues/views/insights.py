@@ -6,16 +6,18 @@ Date, resolved day, Target Resolution Date) inside them, added up with differenc
 """
 
 import datetime
-import statistics
 from collections import Counter
 from itertools import accumulate
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, DateField, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import LessThan
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
 from issues import charts, deadlines
+from issues.deadlines import DayNumber
 from issues.filters import OPEN_STATUSES, IssueFilter
 from issues.models import Issue, Milestone
 
@@ -80,7 +82,7 @@ def _history(issues, today):
     )
     by_priority = {p: Window(days) for p in PRIORITIES}
     overdue = Window(days)
-    recent = open_now.filter(reported_date__gte=start)
+    recent = open_now.filter(priority__in=PRIORITIES, reported_date__gte=start)
     for row in recent.values("priority", "reported_date").annotate(n=Count("id")):
         by_priority[row["priority"]].add(row["reported_date"], count=row["n"])
     # Open now and due inside the window: overdue from the day after.
@@ -99,23 +101,60 @@ def _history(issues, today):
         )
         for row in without.values("reported_date").annotate(n=Count("id")):
             overdue.add(row["reported_date"] + span + datetime.timedelta(days=1), count=row["n"])
-    resolved = list(
-        issues.filter(resolved_on__gte=start, status__in=DONE_STATUSES).values_list(
-            "priority", "reported_date", "target_date", "resolved_on"
-        )
-    )
-    for priority, reported, target, resolved_on in resolved:
-        if reported < resolved_on:
-            by_priority[priority].add(reported, resolved_on)
-        due = deadlines.due_date(priority, reported, target)
-        if due and due + datetime.timedelta(days=1) < resolved_on:
-            overdue.add(due + datetime.timedelta(days=1), resolved_on)
+    # Resolved since the window began: open from their Reported Date (or the first day) until
+    # the day they were resolved; overdue from the day after they were due until then.
+    done = issues.filter(status__in=DONE_STATUSES, resolved_on__gte=start)
+    resolved = Counter()
+    durations = {p: Counter() for p in PRIORITIES}
+    # Grouped in the order of the resolved-day index, which SQLite then reads alone, in order.
+    rows = done.values_list("resolved_on", "priority", "reported_date").annotate(n=Count("id"))
+    for resolved_on, priority, reported, count in rows:
+        resolved[priority, resolved_on] += count
+        by_priority[priority].add(reported, resolved_on, count)
+        durations[priority][(resolved_on - reported).days] += count
+    late = done.annotate(due=_due_day()).filter(LessThan(F("due") + 1, DayNumber("resolved_on")))
+    first = DayNumber(Value(start, output_field=DateField()))
+    offset = Greatest(F("due") + 1 - first, Value(0.0))
+    for row in late.values(offset=offset).annotate(n=Count("id")):
+        overdue.changes[min(round(row["offset"]), DAYS)] += row["n"]
+    for row in late.values("resolved_on").annotate(n=Count("id")):
+        overdue.add(row["resolved_on"], count=-row["n"])
     return {
         "days": days,
         "open": [(p, by_priority[p].counts(before[p])) for p in PRIORITIES],
         "overdue": overdue.counts(before["overdue"]),
         "resolved": resolved,
+        "durations": durations,
     }
+
+
+def _due_day():
+    """The day an issue is due, as a day number: its Target Resolution Date, or else its
+    Reported Date plus the priority's deadline (none for a priority without one)."""
+    deadline = Case(
+        *[
+            When(priority=priority, then=Value(float(days)))
+            for priority, days in deadlines.settings.DSKIT_DEADLINE_DAYS.items()
+            if days
+        ],
+        default=None,
+        output_field=FloatField(),
+    )
+    return Coalesce(DayNumber("target_date"), DayNumber("reported_date") + deadline)
+
+
+def _median(histogram):
+    """The median of values given as {value: how many}."""
+    total = sum(histogram.values())
+    if not total:
+        return 0
+    wanted, found, seen = [(total - 1) // 2, total // 2], [], 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+    return (found[0] + found[1]) / 2
 
 
 def _weekly(issues, resolved, today):
@@ -123,24 +162,20 @@ def _weekly(issues, resolved, today):
     monday = today - datetime.timedelta(days=today.weekday())
     weeks = [monday - datetime.timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
     opened, done = Counter(), Counter()
-    rows = issues.filter(reported_date__gte=weeks[0]).values("reported_date")
+    # Every priority named, so that the status-priority-date index serves it as ranges.
+    recent = issues.filter(priority__in=PRIORITIES, reported_date__gte=weeks[0])
+    rows = recent.values("reported_date")
     for row in rows.annotate(n=Count("id")):
         day = row["reported_date"]
         opened[day - datetime.timedelta(days=day.weekday())] += row["n"]
-    for _, _, _, resolved_on in resolved:
-        done[resolved_on - datetime.timedelta(days=resolved_on.weekday())] += 1
+    for (_, resolved_on), count in resolved.items():
+        done[resolved_on - datetime.timedelta(days=resolved_on.weekday())] += count
     return weeks, [opened[w] for w in weeks], [done[w] for w in weeks]
 
 
-def _time_to_resolve(resolved):
+def _time_to_resolve(durations):
     """Median days from Reported Date to resolution, per priority, of those resolved lately."""
-    durations = {p: [] for p in PRIORITIES}
-    for priority, reported, _, resolved_on in resolved:
-        durations[priority].append((resolved_on - reported).days)
-    return [
-        (p, statistics.median(durations[p]) if durations[p] else 0, len(durations[p]))
-        for p in PRIORITIES
-    ]
+    return [(p, _median(durations[p]), sum(durations[p].values())) for p in PRIORITIES]
 
 
 def _ahead(issues, today):
@@ -154,7 +189,10 @@ def _ahead(issues, today):
             for row in open_now.filter(**window).values("target_date").annotate(n=Count("id"))
         }
     )
-    milestones = Milestone.objects.filter(issue__in=open_now, date__gte=days[0], date__lte=days[-1])
+    # From the milestones of those days (their date index), each checked against its issue.
+    milestones = Milestone.objects.filter(date__gte=days[0], date__lte=days[-1]).filter(
+        Exists(open_now.filter(pk=OuterRef("issue_id")))
+    )
     dated = Counter(
         {row["date"]: row["n"] for row in milestones.values("date").annotate(n=Count("id"))}
     )
@@ -176,7 +214,7 @@ def insights(request):
     history = _history(issues, today)
     days = history["days"]
     weeks, opened, resolved = _weekly(issues, history["resolved"], today)
-    medians = _time_to_resolve(history["resolved"])
+    medians = _time_to_resolve(history["durations"])
     ahead_days, targets, milestones, next_due = _ahead(issues, today)
     open_today = {p: counts[-1] for p, counts in history["open"]}
     open_first = {p: counts[0] for p, counts in history["open"]}
@@ -301,6 +339,10 @@ def insights(request):
         ],
         "next_due": next_due,
     }
+    for chart in ctx["charts"]:
+        chart["table"] = charts.data_table(
+            f"{chart['title']}: the data", chart["first_column"], chart["columns"], chart["rows"]
+        )
     return render(request, "issues/insights.html", ctx)
 
 
