@@ -135,7 +135,9 @@ def data_table(caption, first_column, columns, rows):
     head = "".join(f'<th scope="col">{escape(name)}</th>' for name in [first_column, *columns])
     body = "".join(
         f'<tr><th scope="row">{escape(label)}</th>'
-        + "".join(f"<td>{escape(value)}</td>" for value in values)
+        + "".join(
+            f"<td>{escape(value) if isinstance(value, str) else value}</td>" for value in values
+        )
         + "</tr>"
         for label, values in rows
     )
