@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from issues.models import ChecklistItem, Issue, Milestone, Update
+from issues.models import ChecklistItem, Issue, Milestone, Notification, Profile, Update
 
 
 class MilestoneInline(admin.TabularInline):
@@ -27,3 +27,25 @@ class IssueAdmin(admin.ModelAdmin):
     raw_id_fields = ("reporter",)
     readonly_fields = ("created_at", "updated_at", "github_filed_at")
     inlines = [MilestoneInline, ChecklistItemInline, UpdateInline]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "github_login", "notify_new_urgent", "notify_assigned", "notify_digest")
+    search_fields = ("user__username", "github_login")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was sent, what is waiting to be retried, and what failed (read only)."""
+
+    list_display = ("id", "kind", "channel", "address", "state", "attempts", "created_at")
+    list_filter = ("state", "channel", "kind")
+    search_fields = ("address", "subject")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
