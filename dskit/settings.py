@@ -274,7 +274,8 @@ DSKIT_NOTIFY_RETRY_BASE_SECONDS = env_int("DSKIT_NOTIFY_RETRY_BASE_SECONDS", 30)
 DSKIT_NOTIFY_RETRY_MAX_SECONDS = env_int("DSKIT_NOTIFY_RETRY_MAX_SECONDS", 1800)
 DSKIT_NOTIFY_RETRY_HOURS = env_int("DSKIT_NOTIFY_RETRY_HOURS", 48)
 # Email: the variables have Django's classic names, set into Django 6.1's MAILERS (the EMAIL_*
-# settings are deprecated there). Without EMAIL_HOST messages are printed (console backend).
+# settings are deprecated there). Without EMAIL_HOST messages are printed (console backend) in
+# development.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dskit <dskit@localhost>")
 _email_host = env_str("EMAIL_HOST")
 MAILERS = {
@@ -293,6 +294,10 @@ MAILERS = {
     if _email_host
     else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
+if not _email_host and not DEBUG:
+    # No mail server in production: no mailer at all (check --deploy refuses the console one,
+    # and warns of an empty MAILERS), so notifications go to the chat webhook only.
+    del MAILERS
 # Django's Tasks framework on the database (django-tasks-db); `manage.py db_worker` runs them.
 INSTALLED_APPS += ["django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -85,6 +85,11 @@ def involved(issue):
 # Messages
 
 
+def email_configured():
+    """A mail server is set (EMAIL_HOST), or development prints the mail (dskit/settings.py)."""
+    return "default" in getattr(settings, "MAILERS", {})
+
+
 def issue_link(issue):
     return settings.DSKIT_BASE_URL + reverse("issue-detail", args=[issue.pk])
 
@@ -138,7 +143,10 @@ def _queue(notifications):
 
 
 def _emails(kind, issue, users, actor, headline, detail=""):
-    """One email per user who wants ``kind`` and has an address; never to ``actor``."""
+    """One email per user who wants ``kind`` and has an address; never to ``actor``. None when
+    no mail server is configured (production without EMAIL_HOST)."""
+    if not email_configured():
+        return []
     subject = (
         f"[dskit] {PRIORITY_LABELS.get(issue.priority, '')} #{issue.pk} {issue.name}: {headline}"
     )
@@ -254,6 +262,8 @@ def send_digests(today=None):
     """One digest per person a day (never twice: its ``once_key``); returns how many were queued."""
     today = today or timezone.localdate()
     queued = 0
+    if not email_configured():
+        return queued
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     users = users.filter(Q(profile__isnull=True) | Q(profile__notify_digest=True))
     for user in users.select_related("profile"):

@@ -195,3 +195,13 @@ def test_daily_digest_once_a_day(people):
     assert notify.send_digests(today + datetime.timedelta(days=1)) == 1
     Profile.objects.filter(user=people["maya"]).update(notify_digest=False)
     assert notify.send_digests(today + datetime.timedelta(days=2)) == 0
+
+
+def test_without_a_mail_server_in_production_only_the_webhook(people, webhook_url, settings):
+    del settings.MAILERS  # DJANGO_DEBUG=false without EMAIL_HOST (dskit/settings.py)
+    issue = make_issue(
+        priority="p0", assignees=["maya-ml"], reported_date=str(timezone.localdate())
+    )
+    notify.issue_created(issue)
+    assert sent() == [("new_urgent", "webhook", "")]
+    assert notify.send_digests() == 0
