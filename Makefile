@@ -43,8 +43,12 @@ lock: | check-python
 	$(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) $(addprefix --upgrade-package ,$(UPGRADE)) \
 	  --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
 
+# The task worker (notifications) runs beside the development server and stops with it; emails
+# are printed to this terminal (console backend) unless EMAIL_HOST is set.
 run: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	PYTHON=$(BIN)/python DIGEST_EVERY=3600 bin/start-worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The production server (gunicorn, DEBUG off) on http://127.0.0.1:8000/, as the web container runs it.

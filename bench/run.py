@@ -55,6 +55,7 @@ TARGETS = {
     "search": 4,
     "issue page": 3,
     "export.md": 1.5,
+    "insights": 4,
 }
 
 # A user, a session for them, and the facts the URLs need, made inside the app's own settings.
@@ -498,6 +499,7 @@ def main():
             ("search", f"/?q=drift&miss={MISS}", True),
             ("issue page", f"/issues/{ISSUE}/", True),
             ("export.md", f"/issues/{ISSUE}/export.md", True),
+            ("insights", "/insights/", True),
         ]
         if deep != 1000:
             log(f"only {last_page} list pages at --count {args.count}: 'page 1,000' is page {deep}")

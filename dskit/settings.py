@@ -239,22 +239,56 @@ DSKIT_LOGIN_COOLOFF_MINUTES = env_int("DSKIT_LOGIN_COOLOFF_MINUTES", 15)
 # Behind N proxies the client address is the N-th from the right of X-Forwarded-For.
 DSKIT_PROXY_COUNT = env_int("DSKIT_PROXY_COUNT", 0)
 
-# Password reset emails (Django's auth views): printed to the console in development.
-MAILERS = {
-    "default": {
-        "BACKEND": env_str(
-            "DJANGO_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        )
-    }
-}
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "dskit@localhost")
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Notifications, priority deadlines and background tasks (issues/notify.py, issues/deadlines.py).
+# Deadlines from the template's priority wording: !p0 "immediately" (a day), !p1 "current or next
+# cycle", !p2 "within the next few cycles", !p3 "not currently prioritized" (none).
+DSKIT_CYCLE_DAYS = env_int("DSKIT_CYCLE_DAYS", 14)
+DSKIT_DEADLINE_DAYS = {
+    "p0": env_int("DSKIT_P0_DEADLINE_DAYS", 1),
+    "p1": env_int("DSKIT_P1_DEADLINE_DAYS", DSKIT_CYCLE_DAYS),
+    "p2": env_int("DSKIT_P2_DEADLINE_DAYS", 3 * DSKIT_CYCLE_DAYS),
+    "p3": env_int("DSKIT_P3_DEADLINE_DAYS", 0) or None,
+}
+# Links in notifications point here; a chat webhook gets the new !p0/!p1 issues and status moves.
+DSKIT_BASE_URL = env_str("DSKIT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DSKIT_SLACK_WEBHOOK_URL = env_str("DSKIT_SLACK_WEBHOOK_URL")
+DSKIT_WEBHOOK_TIMEOUT = env_int("DSKIT_WEBHOOK_TIMEOUT", 10)
+# A failed delivery is tried again after BASE seconds, doubling up to MAX, for HOURS in all.
+DSKIT_NOTIFY_RETRY_BASE_SECONDS = env_int("DSKIT_NOTIFY_RETRY_BASE_SECONDS", 30)
+DSKIT_NOTIFY_RETRY_MAX_SECONDS = env_int("DSKIT_NOTIFY_RETRY_MAX_SECONDS", 1800)
+DSKIT_NOTIFY_RETRY_HOURS = env_int("DSKIT_NOTIFY_RETRY_HOURS", 48)
+# Email (notifications and password resets): the variables have Django's classic names, set into Django 6.1's MAILERS (the EMAIL_*
+# settings are deprecated there). Without EMAIL_HOST messages are printed (console backend) in
+# development.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dskit <dskit@localhost>")
+_email_host = env_str("EMAIL_HOST")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": env_int("EMAIL_PORT", 0) or None,
+            "username": env_str("EMAIL_HOST_USER") or None,
+            "password": env_str("EMAIL_HOST_PASSWORD") or None,
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
+    }
+    if _email_host
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+if not _email_host and not DEBUG:
+    # No mail server in production: no mailer at all (check --deploy refuses the console one,
+    # and warns of an empty MAILERS), so notifications go to the chat webhook only.
+    del MAILERS
+# Django's Tasks framework on the database (django-tasks-db); `manage.py db_worker` runs them.
+INSTALLED_APPS += ["django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

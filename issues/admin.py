@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.db.models import F
 
-from issues.models import ChecklistItem, Issue, LoginFailure, Milestone, Update
+from issues.models import (
+    ChecklistItem,
+    Issue,
+    LoginFailure,
+    Milestone,
+    Notification,
+    Profile,
+    Update,
+)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -42,3 +50,24 @@ class LoginFailureAdmin(admin.ModelAdmin):
     list_display = ("username", "address", "at")
     search_fields = ("username", "address")
     date_hierarchy = "at"
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "github_login", "notify_new_urgent", "notify_assigned", "notify_digest")
+    search_fields = ("user__username", "github_login")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was sent, what is waiting to be retried, and what failed (read only)."""
+
+    list_display = ("id", "kind", "channel", "address", "state", "attempts", "created_at")
+    list_filter = ("state", "channel", "kind")
+    search_fields = ("address", "subject")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

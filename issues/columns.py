@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from issues.filters import OPEN_STATUSES
+from issues import deadlines
 from issues.models import ChecklistItem, Issue
 from issues.templatetags.browse_tags import priority_badge, status_badge
+from issues.templatetags.deadline_tags import state_badge
 from issues.tracking import CHECKLIST_LABELS
 
 NONE = '<span class="text-body-secondary">—</span>'
@@ -57,11 +58,6 @@ class ListFacts:
     issue_url: Callable[[int], str]
 
 
-def overdue(target_date, status, today):
-    """Past its Target Resolution Date and still open or in progress."""
-    return bool(target_date and target_date < today and status in OPEN_STATUSES)
-
-
 def url_maker(name, *args):
     """The URL of ``name`` for a row's pk (its last argument): one reverse() for all rows."""
     marker = 987654321
@@ -69,12 +65,12 @@ def url_maker(name, *args):
     return lambda pk: f"{before}{pk}{after}"
 
 
-def _target(row, facts):
-    if not row["target_date"]:
-        return NONE
-    if overdue(row["target_date"], row["status"], facts.today):
-        return f'{row["target_date"]} <span class="badge text-bg-danger">Overdue</span>'
-    return str(row["target_date"])
+def _deadline(row, facts):
+    """On track, due soon or overdue (issues/deadlines.py); nothing for a closed issue."""
+    state = deadlines.state(
+        row["priority"], row["reported_date"], row["target_date"], row["status"], facts.today
+    )
+    return state_badge(state) or NONE
 
 
 # Each checklist's items and ticked items, counted in the rows' own query.
@@ -162,9 +158,15 @@ COLUMNS = [
     ),
     Column(
         "Target Resolution Date",
-        _target,
-        values=("target_date", "status"),
+        lambda row, facts: str(row["target_date"] or "") or NONE,
+        values=("target_date",),
         sort="target_date",
+        css="text-nowrap",
+    ),
+    Column(
+        "Deadline",
+        _deadline,
+        values=("priority", "reported_date", "target_date", "status"),
         css="text-nowrap",
     ),
     Column(

@@ -11,11 +11,11 @@ from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from issues import search
+from issues import deadlines, search
+from issues.deadlines import OPEN_STATUSES
 from issues.models import Issue
 from issues.widgets import QuickSelect
 
-OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
 LIST_STATUS_CHOICES = [choice for choice in Issue.STATUS_CHOICES if choice[0] != Issue.DRAFT]
 LIST_STATUSES = [value for value, _ in LIST_STATUS_CHOICES]
 
@@ -35,6 +35,24 @@ SORT_FIELDS = {
     "updated_at": ("Last updated, longest ago first", "Last updated, most recent first"),
     "name": ("Issue Name, A to Z", "Issue Name, Z to A"),
 }
+
+
+def assigned_to(queryset, login):
+    """The issues whose Assignees hold ``login`` (none for no login)."""
+    if not login:
+        return queryset.none()
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.filter(assignees__contains=[login])
+    matches = RawSQL(  # noqa: S611 (constant SQL; the login is a parameter)
+        SQLITE_ASSIGNEE, (login,), output_field=BooleanField()
+    )
+    return queryset.filter(matches)
+
+
+def github_login(request):
+    """The requesting user's GitHub login (their profile page), or None."""
+    profile = getattr(getattr(request, "user", None), "profile", None) if request else None
+    return profile.github_login if profile else None
 
 
 def _nulls_last(key):
@@ -77,6 +95,12 @@ class IssueFilter(django_filters.FilterSet):
         choices=[("1", "Overdue only")],
         empty_label="Any target date",
         method="filter_overdue",
+    )
+    due = django_filters.ChoiceFilter(
+        label="Deadline",
+        choices=[("soon", "Due soon"), ("overdue", "Overdue")],
+        empty_label="Any deadline",
+        method="filter_due",
     )
     filed = django_filters.ChoiceFilter(
         label="Filed on GitHub",
@@ -121,16 +145,15 @@ class IssueFilter(django_filters.FilterSet):
         return queryset.filter(reporter=user)
 
     def filter_assignee(self, queryset, name, value):
-        login = value.strip().removeprefix("@")
-        if connections[queryset.db].vendor == "postgresql":
-            return queryset.filter(assignees__contains=[login])
-        matches = RawSQL(  # noqa: S611 (constant SQL; the login is a parameter)
-            SQLITE_ASSIGNEE, (login,), output_field=BooleanField()
-        )
-        return queryset.filter(matches)
+        if value.strip() == "me":
+            return assigned_to(queryset, github_login(self.request))
+        return assigned_to(queryset, value.strip().removeprefix("@"))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(status__in=OPEN_STATUSES, target_date__lt=timezone.localdate())
+
+    def filter_due(self, queryset, name, value):
+        return queryset.filter(deadlines.due_soon_q() if value == "soon" else deadlines.overdue_q())
 
     def filter_filed(self, queryset, name, value):
         return queryset.filter(github_number__isnull=value == "0")

@@ -85,6 +85,8 @@ class Issue(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped by every save of the issue's fields, so that a stale form can be refused.
     version = models.PositiveIntegerField(default=1)
+    # The day it last moved to Resolved or Closed; None while open (Insights' charts).
+    resolved_on = models.DateField(null=True, blank=True)
 
     # Where it was filed on GitHub
     github_number = models.PositiveIntegerField(null=True, blank=True)
@@ -121,6 +123,21 @@ class Issue(models.Model):
                 fields=["priority", "type", "target_date", "-id", "status"],
                 name="issue_priority_type_idx",
             ),
+            # Insights (issues/views/insights.py), each a covering index for its counts: open
+            # issues by priority and when reported or due (one pass before the 90 days shown,
+            # ranges inside them); issues reported and resolved on a range of days. (Not one for
+            # due days: SQLite would take it for the list's ?sort=target_date.)
+            models.Index(
+                fields=["status", "priority", "reported_date", "target_date"],
+                name="issue_status_priority_idx",
+            ),
+            models.Index(
+                fields=["reported_date", "status", "priority"], name="issue_reported_status_idx"
+            ),
+            models.Index(
+                fields=["resolved_on", "priority", "reported_date", "target_date", "status"],
+                name="issue_resolved_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -154,6 +171,8 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["issue", "position"]
+        # Insights: the milestones of the next 30 days.
+        indexes = [models.Index(fields=["date"], name="milestone_date_idx")]
 
     def __str__(self):
         return f"{self.title}: {self.date}"
@@ -346,3 +365,65 @@ class GitHubListPage(models.Model):
 
     def __str__(self):
         return self.url
+
+
+class Profile(models.Model):
+    """A person's GitHub login (what Assignees hold) and which notifications they want."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
+    github_login = models.CharField("GitHub login", max_length=39, null=True, blank=True)
+    # One switch per kind of notification (issues/notify.py KINDS).
+    notify_new_urgent = models.BooleanField("A new !p0 or !p1 issue", default=True)
+    notify_assigned = models.BooleanField("An issue is assigned to me", default=True)
+    notify_activity = models.BooleanField(
+        "Status changed, update added or comment on an issue I reported or am assigned to",
+        default=True,
+    )
+    notify_digest = models.BooleanField(
+        "A daily digest of my issues that are due soon or overdue", default=True
+    )
+
+    class Meta:
+        constraints = [
+            # GitHub logins are case-insensitive: one person per login.
+            models.UniqueConstraint(
+                models.functions.Lower("github_login"), name="profile_github_login_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} (@{self.github_login})" if self.github_login else str(self.user)
+
+
+class Notification(models.Model):
+    """One message to one address (an email) or to the chat webhook, sent by a task.
+
+    The row is written in the transaction of the change that causes it, and a worker claims it
+    with one conditional update before sending, so it is sent once however many workers run.
+    """
+
+    EMAIL, WEBHOOK = "email", "webhook"
+    CHANNEL_CHOICES = [(EMAIL, "Email"), (WEBHOOK, "Chat webhook")]
+    PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+    STATE_CHOICES = [(PENDING, "Pending"), (SENDING, "Sending"), (SENT, "Sent"), (FAILED, "Failed")]
+
+    kind = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8, choices=CHANNEL_CHOICES)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    issue = models.ForeignKey(Issue, models.CASCADE, null=True, blank=True, related_name="+")
+    address = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    payload = models.JSONField(default=dict, blank=True)
+    # Set for messages that must exist once at most, e.g. "digest:<user>:<date>".
+    once_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    state = models.CharField(max_length=8, choices=STATE_CHOICES, default=PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.channel} {self.kind} to {self.address or 'webhook'}: {self.state}"

@@ -7,9 +7,11 @@ the version the page was rendered with, bumps the version, and records the histo
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import F, Max, Prefetch
+from django.db.models import F, Max, Prefetch, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from issues import notify
 from issues.history import record_changes
 from issues.models import ChecklistItem, Issue, Update
 from issues.serialization import issue_to_dict
@@ -100,6 +102,7 @@ def remove_item(issue, user, version, item):
 def add_update(issue, user, version, date, text):
     with tracked_change(issue, user, version):
         update = Update.objects.create(issue=issue, date=date, text=text, author=user)
+        notify.update_added(issue, user, text)
     return update
 
 
@@ -133,6 +136,14 @@ def change_status(issue, user, version, status, by=None):
             f" The {CHECKLIST_LABELS[checklist]} was incomplete ({done} of {total} ticked):"
             " override confirmed."
         )
+    old_status = issue.status
+    done = status in (Issue.RESOLVED, Issue.CLOSED)
     with tracked_change(issue, user, version):
-        Issue.objects.filter(pk=issue.pk).update(status=status)
+        Issue.objects.filter(pk=issue.pk).update(
+            status=status,
+            # Closing a resolved issue keeps the day it was resolved; reopening clears it.
+            resolved_on=Coalesce(F("resolved_on"), Value(timezone.localdate())) if done else None,
+        )
         Update.objects.create(issue=issue, date=timezone.localdate(), text=text, author=user)
+        issue.status = status
+        notify.status_changed(issue, user, old_status, status)

@@ -7,6 +7,8 @@ from issues.views import (
     github_review,
     guided,
     importing,
+    insights,
+    people,
     preview,
     quick,
     webhook,
@@ -22,4 +24,6 @@ urlpatterns = [
     *webhook.urlpatterns,
     *github_review.urlpatterns,
     *importing.urlpatterns,
+    *people.urlpatterns,
+    *insights.urlpatterns,
 ]

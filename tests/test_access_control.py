@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from issues.models import ChecklistItem, Issue, IssueChange, Milestone, Update
+from issues.models import ChecklistItem, Issue, IssueChange, Milestone, Profile, Update
 from issues.serialization import create_issue
 from tests.conftest import EXAMPLES, PASSWORD
 
@@ -206,6 +206,14 @@ TABLE = {
     ),
     "issue-github-changes": Row(kwargs=issue, get={"user": 302, "staff": 302}, post=ACTION),
     "issue-import-markdown": Row(post={"user": 200, "staff": 200}),
+    # One's own pages (issue 16): the profile saves on POST; My work and Insights only read.
+    "profile": Row(
+        post=ACTION,
+        changes=BOTH,
+        data=lambda w: {"email": "me@example.org", "github_login": "", "notify_assigned": "on"},
+    ),
+    "my-work": Row(post={"user": 200, "staff": 200}),
+    "insights": Row(post={"user": 200, "staff": 200}),
     # Deleting: staff only.
     "issue-delete": Row(
         kwargs=issue,
@@ -256,8 +264,8 @@ def snapshot():
     """Every row of the issue tables and the accounts, to see whether a request changed data."""
     return [
         list(model.objects.order_by("pk").values())
-        for model in (Issue, ChecklistItem, Update, Milestone, IssueChange)
-    ] + [list(get_user_model().objects.order_by("pk").values_list("username", "is_staff"))]
+        for model in (Issue, ChecklistItem, Update, Milestone, IssueChange, Profile)
+    ] + [list(get_user_model().objects.order_by("pk").values_list("username", "is_staff", "email"))]
 
 
 def client_for(role, owner, staff):

@@ -13,7 +13,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.html import format_html, format_html_join
 
-from issues import markdown
+from issues import deadlines, markdown
 from issues.forms import ascii_int
 from issues.limits import GITHUB_BODY_LIMIT
 from issues.models import Issue
@@ -300,6 +300,24 @@ class TimelineForm(StepForm):
         initial["assignees"] = ", ".join(issue_data.get("assignees") or [])
         return initial
 
+    def propose_target(self):
+        """A new issue without a Target Resolution Date is offered its priority's deadline
+        (README "Priority deadlines"); shown only, saved when the author saves the step."""
+        if self.issue_data.get("status") != Issue.DRAFT or self.issue_data.get("target_date"):
+            return
+        priority = self.issue_data.get("priority")
+        reported = self.initial["reported_date"]
+        if isinstance(reported, str):
+            reported = datetime.date.fromisoformat(reported)
+        proposed = deadlines.proposed_target(priority, reported)
+        if proposed:
+            self.initial["target_date"] = proposed
+            days = deadlines.deadline_days(priority)
+            self.fields["target_date"].help_text = (
+                f"YYYY-MM-DD. Proposed: the Reported Date plus the !{priority} deadline "
+                f"({days} day{'s' if days != 1 else ''}); change it or clear it."
+            )
+
     def data_from_initial(self):
         data = super().data_from_initial()
         for form in [self.milestones.management_form, *self.milestones]:
@@ -314,7 +332,7 @@ class TimelineForm(StepForm):
         return self.cleaned_data["reported_date"] or datetime.date.today()
 
     def clean_assignees(self):
-        # "@alice" as GitHub writes a mention: stored without the "@".
+        # "@maya-ml" is how people write a login: the @ is dropped.
         logins = [login.removeprefix("@") for login in _comma_list(self.cleaned_data["assignees"])]
         invalid = [login for login in logins if not LOGIN_RE.match(login)]
         if invalid:

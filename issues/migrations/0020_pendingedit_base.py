@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("issues", "0035_github_both_ways")]
+    dependencies = [("issues", "0018_github_both_ways")]
 
     operations = [
         migrations.AddField(

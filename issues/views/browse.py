@@ -163,7 +163,6 @@ def _render_detail(request, issue, history, *, item_form=None, update_form=None)
         "update_form": update_form or UpdateForm(prefix="update"),
         "transitions": StatusForm(current=issue.status).fields["status"].choices,
         "history": history,
-        "overdue": columns.overdue(issue.target_date, issue.status, timezone.localdate()),
         "invalid_form": item_form or update_form,
     }
     return render(request, "issues/detail.html", ctx)

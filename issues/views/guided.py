@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from issues import markdown
+from issues import markdown, notify
 from issues.edit_merge import apply_edit, base_at, display, merge, merge_ticks, parse_started
 from issues.forms import ascii_int
 from issues.forms.focus import autofocus
@@ -271,6 +271,8 @@ def issue_step(request, pk, step):
     if request.method != "POST":
         typed = pending.typed.get(step) if pending else None
         form = form_class(typed, issue_data=data) if typed else form_class(issue_data=data)
+        if step == "timeline" and not typed:
+            form.propose_target()
         return _render_step(request, step, form, issue, pending)
 
     pending = _begin(request, issue)
@@ -348,6 +350,7 @@ def _finish(request, issue, pending, data):
         with transaction.atomic():
             apply_dict(issue, {"status": Issue.OPEN})
             pending.delete()
+            notify.issue_created(issue, request.user)
         messages.success(request, "Issue created.")
         return redirect("issue-detail", issue.pk)
     return _save_changes(request, issue, pending, data)
@@ -380,9 +383,9 @@ def _save_changes(request, issue, pending, data):
             if values:
                 saved = _issues().get(pk=issue.pk)
                 apply_edit(saved, values)
-                record_changes(
-                    saved, request.user, theirs, issue_to_dict(_issues().get(pk=issue.pk))
-                )
+                after = issue_to_dict(_issues().get(pk=issue.pk))
+                record_changes(saved, request.user, theirs, after)
+                notify.issue_edited(saved, request.user, theirs, after)
             pending.delete()
         messages.success(
             request, "Changes saved." if values else "Nothing to save: no field changed."

@@ -81,7 +81,7 @@ class Command(BaseCommand):
             reported + datetime.timedelta(days=rng.randrange(1, 90)) if rng.random() < 0.8 else None
         )
         subject, problem = rng.choice(SUBJECTS), rng.choice(PROBLEMS)
-        return Issue(
+        issue = Issue(
             name=f"{subject} {problem}",
             type=rng.choice(TYPES),
             related_project=rng.choice(PROJECTS),
@@ -105,6 +105,12 @@ class Command(BaseCommand):
             assignees=rng.sample(PEOPLE, rng.randrange(0, 3)),
             status=rng.choice(STATUSES),
         )
+        if issue.status in (Issue.RESOLVED, Issue.CLOSED):
+            # Resolved 1-60 days after it was reported (not drawn from rng: the same issues
+            # as before for the same seed).
+            took = datetime.timedelta(days=1 + reported.toordinal() * 7 % 60)
+            issue.resolved_on = min(today, reported + took)
+        return issue
 
     def add_rows(self, rng, issues):
         milestones, items, updates = [], [], []
