@@ -107,3 +107,15 @@ def github(settings):
         settings.GITHUB_TOKEN = server.TOKEN
         settings.GITHUB_TIMEOUT = 2
         yield server
+
+
+
+def pytest_sessionstart(session):
+    """Mutation runs (``make mutate``) fork many test sessions from one process, which would
+    all use its test database file (named for its pid): each session gets a file of its own."""
+    if "MUTANT_UNDER_TEST" in os.environ:
+        from django.conf import settings
+
+        test = settings.DATABASES["default"]["TEST"]
+        if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+            test["NAME"] = str(Path(test["NAME"]).with_name(f"test-{os.getpid()}.sqlite3"))
