@@ -58,7 +58,7 @@ bench: $(STAMP)
 # Mutation testing (README "Mutation testing"), not part of `make test`: mutmut over the core
 # modules, one module at a time, each mutant against the fast tests that reach it (SQLite). A
 # module's run stops after MUTATE_MINUTES; MUTATE_JOBS mutants run at once.
-MUTATE_MODULES ?= markdown serialization tracking filing github forms.guided filters
+MUTATE_MODULES ?= markdown tracking filters filing forms.guided github serialization
 MUTATE_JOBS ?= 2
 MUTATE_MINUTES ?= 40
 mutate: $(STAMP)

@@ -102,7 +102,11 @@ def test_target_date_rule_in_the_json_form_and_the_database(owner):
     make_issue(owner, reported_date="2026-11-18", target_date="2026-11-18")
     with pytest.raises(IntegrityError), transaction.atomic():
         Issue.objects.create(
-            name="x", type="other", priority="p1", reported_date=REPORTED, target_date=REPORTED - DAY
+            name="x",
+            type="other",
+            priority="p1",
+            reported_date=REPORTED,
+            target_date=REPORTED - DAY,
         )
 
 
@@ -220,7 +224,9 @@ def test_a_login_of_39_characters_and_one_of_40(owner_client, tmp_path):
     draft.refresh_from_db()
     assert draft.assignees == [LONGEST_LOGIN]
     response = post_step(owner_client, draft, "timeline", timeline(assignees=LONGEST_LOGIN + "c"))
-    assert errors_of(response)[0].startswith(f"Assignees: Not a valid GitHub login: {LONGEST_LOGIN}c.")
+    assert errors_of(response)[0].startswith(
+        f"Assignees: Not a valid GitHub login: {LONGEST_LOGIN}c."
+    )
     assert import_one(tmp_path, assignees=[LONGEST_LOGIN])[1] == []
     assert import_one(tmp_path, assignees=[LONGEST_LOGIN + "c"])[1][0] == (
         f"assignees[0]: '{LONGEST_LOGIN}c' is not a valid GitHub login"
@@ -253,8 +259,7 @@ def test_list_parameters_at_their_limit_and_one_over(owner_client, owner, parame
     assert "Ignored" not in response.text
     over = owner_client.get("/", {parameter: value + "a"})
     assert (
-        f"at most {limit} characters (it has {limit + 1})." in over.text
-        and "Ignored " in over.text
+        f"at most {limit} characters (it has {limit + 1})." in over.text and "Ignored " in over.text
     )
 
 
@@ -293,7 +298,7 @@ def test_the_body_limit_at_65536_and_one_over_before_sending():
 
 
 def ids_on(response):
-    return [int(pk) for pk in re.findall(r'<tr><td>(\d+)</td>', response.text)]
+    return [int(pk) for pk in re.findall(r"<tr><td>(\d+)</td>", response.text)]
 
 
 def page_links(response):

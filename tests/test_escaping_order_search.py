@@ -86,7 +86,7 @@ def test_the_issue_page_shows_every_payload_escaped(owner_client, payloads):
     assert f"{escape(LINE)}</h1>" in html
     # The Remove button of the user's own item names it, escaped.
     assert f'Remove<span class="visually-hidden"> “{escape(LINE)}”</span>' in html
-    assert f'<label class="form-check-label" for="item-' in html
+    assert '<label class="form-check-label" for="item-' in html
     assert f">{escape(LINE)}</label>" in html
     # Markdown fields: the payload as text, never as markup.
     assert "&lt;script&gt;xss(&#x27;text&#x27;)&lt;/script&gt;" in html or (
@@ -152,7 +152,9 @@ def test_tied_sort_keys_keep_one_order_from_page_to_page(owner_client, sort):
         seen += ids_on(owner_client.get(f"/?sort={sort}&page={number}"))
     assert seen == sorted((issue.pk for issue in made), reverse=True)
     # Asked again, page 2 is the same.
-    assert ids_on(owner_client.get(f"/?sort={sort}&page=2&again=1")) == seen[PAGE_SIZE:PAGE_SIZE * 2]
+    assert (
+        ids_on(owner_client.get(f"/?sort={sort}&page=2&again=1")) == seen[PAGE_SIZE : PAGE_SIZE * 2]
+    )
 
 
 def test_ties_within_a_sort_break_newest_first(owner_client, owner):
