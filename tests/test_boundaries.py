@@ -334,10 +334,10 @@ def test_one_over_a_full_page_is_two_pages(owner_client):
 
 
 def test_many_pages_are_elided_around_the_current_one(owner_client):
-    bulk_issues(PAGE_SIZE * 12)
-    response = owner_client.get("/?page=6")
-    # Previous, 1 2, …, 4 5 [6] 7 8, …, 11 12, Next: two on each side and two at each end.
-    links = ["5", "1", "2", "4", "5", "6", "7", "8", "11", "12", "7"]
+    bulk_issues(PAGE_SIZE * 14)
+    response = owner_client.get("/?page=7")
+    # Previous, 1 2, …, 5 6 [7] 8 9, …, 13 14, Next: two on each side and two at each end.
+    links = ["6", "1", "2", "5", "6", "7", "8", "9", "13", "14", "8"]
     assert page_links(response) == links
     assert response.text.count('<span class="page-link">…</span>') == 2
-    assert "Issues 251–300 of 600" in response.text
+    assert "Issues 301–350 of 700" in response.text
