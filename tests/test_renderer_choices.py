@@ -105,3 +105,18 @@ def test_every_choice_reaches_the_list_and_the_issue_page(owner_client, owner):
         assert f"**Type of Issue:** {markdown.TYPE_LABELS[value]}" in lines(body)
         assert f"- Environment: {environment}" in lines(body)
         assert f"**Priority:** `!{priority}`" in lines(body)
+
+
+@pytest.mark.parametrize(
+    ("key", "heading"),
+    [
+        ("todo", "### To-Do List 📝\n"),
+        ("definition_of_ready", "This issue is ready to be worked on when:\n"),
+        ("definition_of_done", "This issue is considered done when:\n"),
+    ],
+)
+def test_each_checklist_is_written_under_its_own_heading_with_its_ticks(key, heading):
+    items = [{"text": "Own item", "done": True}, {"text": "Second", "done": False}]
+    body = markdown.render_body({**BASE, key: items})
+    assert f"{heading}- [x] Own item\n- [ ] Second\n\n" in body
+    assert body.count("- [x] ") == 1
