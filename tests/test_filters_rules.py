@@ -92,3 +92,9 @@ def test_the_form_fields_get_bootstraps_classes():
     assert issue_filter.form.fields["priority"].widget.attrs["class"] == "form-select"
     assert issue_filter.form.fields["q"].widget.attrs["class"] == "form-control"
     assert issue_filter.form.fields["assignee"].widget.attrs["class"] == "form-control"
+
+
+def test_reporter_mine_without_a_request_is_nobodys(owner):
+    make_issue(owner, name="Mine")
+    issue_filter = IssueFilter({"reporter": "mine"}, Issue.objects.all())
+    assert list(issue_filter.qs) == []

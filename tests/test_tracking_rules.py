@@ -115,3 +115,18 @@ def test_change_status_logs_who_and_dates_it_today(owner):
     assert update.author == owner
     assert update.date == datetime.date.today()
     assert Issue.objects.get(pk=issue.pk).status == Issue.IN_PROGRESS
+
+
+def test_every_change_is_recorded_as_the_users(owner):
+    issue = load(make_issue(owner, updates=[{"date": "2026-01-01", "text": "Old"}]))
+    tracking.add_item(issue, owner, 1, ChecklistItem.TODO, "Mine")
+    item = ChecklistItem.objects.get(issue=issue, text="Mine")
+    tracking.remove_item(load(issue), owner, 2, item)
+    update = issue.updates.get()
+    tracking.correct_update(load(issue), owner, 3, update, datetime.date(2026, 1, 2), "New")
+    changes = IssueChange.objects.filter(issue=issue).order_by("id")
+    assert [(change.field, change.user) for change in changes] == [
+        ("todo", owner),
+        ("todo", owner),
+        ("updates", owner),
+    ]
