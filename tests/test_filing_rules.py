@@ -162,3 +162,24 @@ def test_update_sends_the_current_issue_and_names_what_was_dropped(owner, github
     dropped = filing.update_issue(Issue.objects.get(pk=issue.pk))
     assert dropped == {"labels": ["feature", "@dskit", "!p1"], "assignees": []}
     assert github.requests[-1].method == "PATCH"
+
+
+def test_the_claim_is_held_in_the_row_while_github_is_asked(owner, github, monkeypatch):
+    issue = full_issue()
+    create = github_api.create_issue
+    seen = []
+
+    def watched(payload):
+        seen.append(row(issue))
+        with pytest.raises(FilingInProgress):
+            file_issue(Issue.objects.get(pk=issue.pk), owner)
+        return create(payload)
+
+    monkeypatch.setattr(github_api, "create_issue", watched)
+    before = timezone.now()
+    file_issue(issue, owner)
+    [during] = seen
+    assert before <= during["github_filing_started_at"] <= timezone.now()
+    assert during["github_unknown_since"] is None
+    assert row(issue)["github_filing_started_at"] is None
+    assert len(github.writes("POST")) == 1
