@@ -183,3 +183,18 @@ def test_the_claim_is_held_in_the_row_while_github_is_asked(owner, github, monke
     assert during["github_unknown_since"] is None
     assert row(issue)["github_filing_started_at"] is None
     assert len(github.writes("POST")) == 1
+
+
+def test_filing_one_issue_claims_no_other(owner, github, monkeypatch):
+    issue, other = full_issue(), full_issue()
+    create = github_api.create_issue
+    claimed = []
+
+    def watched(payload):
+        claimed.append(row(other)["github_filing_started_at"])
+        return create(payload)
+
+    monkeypatch.setattr(github_api, "create_issue", watched)
+    file_issue(issue, owner)
+    assert claimed == [None]
+    assert row(other)["github_number"] is None
