@@ -63,7 +63,7 @@ class OutcomeUnknown(GitHubError):
 def missing_settings():
     """The settings that must be set (or fixed) before anything can be filed."""
     missing = [name for name in SETTING_NAMES if not getattr(settings, name)]
-    if settings.GITHUB_REPOSITORY and not REPOSITORY_PATTERN.match(settings.GITHUB_REPOSITORY):
+    if settings.GITHUB_REPOSITORY and not REPOSITORY_PATTERN.fullmatch(settings.GITHUB_REPOSITORY):
         missing.append("GITHUB_REPOSITORY")
     return missing
 

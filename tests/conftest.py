@@ -1,5 +1,6 @@
 """Shared fixtures: an owner, a teammate and a stranger; the browser harness."""
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -107,3 +108,23 @@ def github(settings):
         settings.GITHUB_TOKEN = server.TOKEN
         settings.GITHUB_TIMEOUT = 2
         yield server
+
+
+def pytest_sessionstart(session):
+    """Mutation runs (``make mutate``) fork many test sessions from one process, which would
+    all use its test database file (named for its pid): each session gets a file of its own."""
+    if "MUTANT_UNDER_TEST" in os.environ:
+        from django.conf import settings
+
+        test = settings.DATABASES["default"]["TEST"]
+        if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+            test["NAME"] = str(Path(test["NAME"]).with_name(f"test-{os.getpid()}.sqlite3"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mutation runs: a mutant's tests fastest first (by mutmut's timings), so that a mutant
+    that a quick test kills costs that test alone (the runs stop at the first failure)."""
+    stats = Path("mutmut-stats.json")  # mutmut runs the tests in mutants/
+    if "MUTANT_UNDER_TEST" in os.environ and stats.exists():
+        durations = json.loads(stats.read_text())["duration_by_test"]
+        items.sort(key=lambda item: durations.get(item.nodeid, 0))

@@ -1,0 +1,100 @@
+"""``issues.filters`` on its own: each filter's query and the notes about ignored input."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+
+from issues.filters import IssueFilter
+from issues.models import Issue
+from tests.factories import make_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def names(data, user=None):
+    request = RequestFactory().get("/")
+    request.user = user or AnonymousUser()
+    issue_filter = IssueFilter(data, Issue.objects.all(), request=request)
+    return [issue.name for issue in issue_filter.qs], issue_filter
+
+
+def test_no_data_is_the_default_list_newest_first(owner):
+    make_issue(owner, name="A")
+    make_issue(owner, name="B", status=Issue.IN_PROGRESS)
+    make_issue(owner, name="C", status=Issue.RESOLVED)
+    make_issue(owner, name="D", status=Issue.DRAFT)
+    assert names(None)[0] == ["B", "A"]
+    assert names({"status": "all"})[0] == ["C", "B", "A"]
+    assert names({"status": "resolved"})[0] == ["C"]
+
+
+def test_assignee_takes_an_at_sign_and_spaces(owner):
+    make_issue(owner, name="Mine", assignees=["alice-ml"])
+    make_issue(owner, name="Theirs", assignees=["alice"])
+    for value in ("alice-ml", "@alice-ml", "  @alice-ml "):
+        assert names({"assignee": value})[0] == ["Mine"]
+
+
+def test_reporter_mine_needs_a_user(owner, teammate):
+    make_issue(owner, name="Mine")
+    make_issue(teammate, name="Theirs")
+    assert names({"reporter": "mine"}, owner)[0] == ["Mine"]
+    assert names({"reporter": "mine"})[0] == []
+
+
+def test_filed_one_and_zero(owner):
+    make_issue(owner, name="Filed", github={"number": 3, "url": "https://g/3"})
+    make_issue(owner, name="Local")
+    assert names({"filed": "1"})[0] == ["Filed"]
+    assert names({"filed": "0"})[0] == ["Local"]
+
+
+def test_overdue_is_before_today_and_open(owner):
+    today = datetime.date.today()
+    for name, days, status in [
+        ("Yesterday", -1, Issue.OPEN),
+        ("Today", 0, Issue.OPEN),
+        ("Resolved", -1, Issue.RESOLVED),
+        ("Started", -1, Issue.IN_PROGRESS),
+    ]:
+        make_issue(
+            owner,
+            name=name,
+            status=status,
+            reported_date=(today - datetime.timedelta(days=5)).isoformat(),
+            target_date=(today + datetime.timedelta(days=days)).isoformat(),
+        )
+    assert names({"overdue": "1", "status": "all"})[0] == ["Started", "Yesterday"]
+
+
+def test_target_date_sorts_put_issues_without_one_last_both_ways(owner):
+    make_issue(owner, name="None")
+    make_issue(owner, name="Early", reported_date="2026-01-01", target_date="2026-02-01")
+    make_issue(owner, name="Late", reported_date="2026-01-01", target_date="2026-03-01")
+    assert names({"sort": "target_date"})[0] == ["Early", "Late", "None"]
+    assert names({"sort": "-target_date"})[0] == ["Late", "Early", "None"]
+    assert names({"sort": "-name"})[0] == ["None", "Late", "Early"]
+
+
+def test_notes_cut_long_values_at_40_characters(owner):
+    _, issue_filter = names({"priority": "p" * 40, "type": "t" * 41, "zzz": "1", "page": "2"})
+    assert issue_filter.notes == [
+        "Ignored unknown parameter “zzz”.",
+        f"Ignored Priority “{'p' * 40}”: not one of the allowed values.",
+        f"Ignored Type of Issue “{'t' * 40}…”: not one of the allowed values.",
+    ]
+
+
+def test_the_form_fields_get_bootstraps_classes():
+    _, issue_filter = names({})
+    assert issue_filter.form.fields["priority"].widget.attrs["class"] == "form-select"
+    assert issue_filter.form.fields["q"].widget.attrs["class"] == "form-control"
+    assert issue_filter.form.fields["assignee"].widget.attrs["class"] == "form-control"
+
+
+def test_reporter_mine_without_a_request_is_nobodys(owner):
+    make_issue(owner, name="Mine")
+    issue_filter = IssueFilter({"reporter": "mine"}, Issue.objects.all())
+    assert list(issue_filter.qs) == []

@@ -1,0 +1,188 @@
+"""The JSON form's rules, each message exactly, and the conversions between the model and it."""
+
+import datetime
+
+import pytest
+
+from issues.models import ChecklistItem, Issue
+from issues.serialization import (
+    SCHEMA,
+    apply_dict,
+    checklist_rows,
+    issue_to_dict,
+    validate,
+    with_defaults,
+)
+from tests.factories import make_issue
+from tests.guided_support import FULL
+
+MINIMAL = {"name": "n", "type": "other", "description": "d", "priority": "p1"}
+
+
+@pytest.mark.parametrize(
+    ("data", "problems"),
+    [
+        ([MINIMAL], ["(issue): expected an object, got list"]),
+        ("x", ["(issue): expected an object, got str"]),
+        (
+            {"type": "other", "priority": "p1"},
+            ["name: is required", "description: is required"],
+        ),
+        ({**MINIMAL, "b": 1, "a": 2}, ["(issue): unknown field 'a', 'b'"]),
+        (
+            {**MINIMAL, "milestones": [{"title": "t", "date": "2026-01-01", "x": 1}]},
+            ["milestones[0]: unknown field 'x'"],
+        ),
+        (
+            {**MINIMAL, "environment": "moon"},
+            ["environment: 'moon' is not one of '', 'development', 'staging', 'production'"],
+        ),
+        ({**MINIMAL, "name": "a\rb"}, ["name: must not contain a line break"]),
+        (
+            {**MINIMAL, "frameworks": ["ok", "a\nb"]},
+            ["frameworks[1]: must not contain a comma or a line break"],
+        ),
+        (
+            {**MINIMAL, "assignees": ["ok", "bad login"]},
+            ["assignees[1]: 'bad login' is not a valid GitHub login"],
+        ),
+        (
+            {**MINIMAL, "target_date": "26-01-01"},
+            ["target_date: '26-01-01' is not a valid date (YYYY-MM-DD)"],
+        ),
+        ({**MINIMAL, "name": ""}, ["name: must not be empty"]),
+        ({**MINIMAL, "name": "   "}, ["name: must not be blank"]),
+        ({**MINIMAL, "description": " \n "}, ["description: must not be blank"]),
+        (
+            {**MINIMAL, "name": "   ", "description": "  "},
+            ["name: must not be blank", "description: must not be blank"],
+        ),
+        (
+            {**MINIMAL, "todo": [{"text": "t", "done": "yes"}]},
+            ["todo[0].done: 'yes' is not of type 'boolean'"],
+        ),
+        (
+            {**MINIMAL, "related_project": "r" * 201, "priority": "p7"},
+            [
+                "priority: 'p7' is not one of 'p0', 'p1', 'p2', 'p3'",
+                "related_project: must be at most 200 characters",
+            ],
+        ),
+        ({**MINIMAL, "github": {"number": 0, "url": "https://x"}}, None),
+        ({**MINIMAL, "reported_date": "2026-01-02", "target_date": "2026-01-01"}, None),
+        ({**MINIMAL, "reported_date": "2026-01-02", "target_date": "2026-01-02"}, []),
+        ({**MINIMAL, "target_date": None}, []),
+    ],
+)
+def test_each_rule_has_its_message(data, problems):
+    found = validate(data)
+    if problems is None:
+        assert len(found) == 1
+    else:
+        assert found == problems
+
+
+def test_with_defaults_fills_in_what_the_importer_stores():
+    full = with_defaults({**MINIMAL, "name": "  Name \r\n", "users_affected": "u  \r\nv "})
+    assert full["name"] == "Name"
+    assert full["users_affected"] == "u\nv"
+    assert full["reported_date"] == datetime.date.today().isoformat()
+    assert full["target_date"] is None
+    assert full["status"] == Issue.OPEN
+    for key in ("related_project", "expected_behavior", "proposed_solution", "data_involved"):
+        assert full[key] == ""
+    for key in ("frameworks", "milestones", "updates", "assignees"):
+        assert full[key] == []
+    assert full["environment"] == ""
+    for key, checklist in [
+        ("todo", ChecklistItem.TODO),
+        ("definition_of_ready", ChecklistItem.READY),
+        ("definition_of_done", ChecklistItem.DONE),
+    ]:
+        assert full[key] == [
+            {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[checklist]
+        ]
+    given = [{"text": "Mine", "done": True}]
+    assert with_defaults({**MINIMAL, "todo": given})["todo"] == given
+
+
+def test_checklist_rows_know_the_templates_items_by_position_and_text():
+    issue = Issue(pk=1)
+    template = ChecklistItem.TEMPLATE_ITEMS[ChecklistItem.READY]
+    items = [
+        {"text": template[0] + "  ", "done": True},
+        {"text": "Changed wording", "done": False},
+        {"text": template[1], "done": False},
+        *({"text": text, "done": False} for text in template[3:]),
+        {"text": template[0], "done": False},
+    ]
+    rows = checklist_rows(issue, "definition_of_ready", items)
+    assert [row.from_template for row in rows] == [True, False, False, True, True, False]
+    assert [row.position for row in rows] == list(range(len(items)))
+    assert rows[0].text == template[0]
+    assert rows[0].done is True
+    assert {row.checklist for row in rows} == {ChecklistItem.READY}
+
+
+@pytest.mark.django_db
+def test_issue_to_dict_round_trips_and_names_the_github_issue(owner):
+    issue = make_issue(owner, **{k: v for k, v in FULL.items() if k != "status"})
+    data = issue_to_dict(issue)
+    expected = with_defaults(FULL)
+    assert data == expected
+    assert list(data) == [key for key in SCHEMA["properties"] if key != "github"]
+    Issue.objects.filter(pk=issue.pk).update(github_number=12, github_url="https://g/12")
+    data = issue_to_dict(Issue.objects.get(pk=issue.pk))
+    assert data["github"] == {"number": 12, "url": "https://g/12"}
+
+
+@pytest.mark.django_db
+def test_issue_to_dict_gives_the_templates_items_for_a_checklist_without_rows(owner):
+    issue = make_issue(owner)
+    ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.DONE).delete()
+    data = issue_to_dict(Issue.objects.get(pk=issue.pk))
+    assert data["definition_of_done"] == [
+        {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[ChecklistItem.DONE]
+    ]
+    assert "github" not in data
+
+
+@pytest.mark.django_db
+def test_apply_dict_writes_only_the_keys_given(owner):
+    issue = make_issue(owner, **{k: v for k, v in FULL.items() if k != "status"})
+    before = issue_to_dict(issue)
+    apply_dict(issue, {"name": " Renamed \r\n", "target_date": None, "frameworks": [" jax "]})
+    after = issue_to_dict(Issue.objects.get(pk=issue.pk))
+    assert after["name"] == "Renamed"
+    assert after["target_date"] is None
+    assert after["frameworks"] == ["jax"]
+    for key in set(before) - {"name", "target_date", "frameworks"}:
+        assert after[key] == before[key], key
+    apply_dict(issue, {"reported_date": "2026-01-01", "target_date": "2026-01-01"})
+    fresh = Issue.objects.get(pk=issue.pk)
+    assert (fresh.reported_date, fresh.target_date) == (datetime.date(2026, 1, 1),) * 2
+
+
+@pytest.mark.django_db
+def test_apply_dict_ticks_by_position_and_leaves_later_items(owner):
+    issue = make_issue(owner)
+    ChecklistItem.objects.create(
+        issue=issue, checklist=ChecklistItem.TODO, position=6, text="Added later", done=True
+    )
+    todo = [
+        {"text": text, "done": i in (0, 2)}
+        for i, text in enumerate(issue_to_dict(issue)["todo"][:6])
+    ]
+    apply_dict(issue, {"todo": todo, "milestones": [{"title": "M", "date": "2026-02-03"}]})
+    ticks = list(
+        ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.TODO)
+        .order_by("position")
+        .values_list("done", flat=True)
+    )
+    assert ticks == [True, False, True, False, False, False, True]
+    milestones = list(issue.milestones.values_list("position", "title", "date"))
+    assert milestones == [(0, "M", datetime.date(2026, 2, 3))]
+    # The other checklists are not touched.
+    assert not ChecklistItem.objects.filter(
+        issue=issue, checklist=ChecklistItem.READY, done=True
+    ).exists()
