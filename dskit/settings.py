@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    # django-ninja: the JSON API (issues/api/); listed so that its docs page uses its own
+    # static Swagger UI files, not a CDN the CSP refuses.
+    "ninja",
     "issues",
 ]
 
@@ -247,6 +250,13 @@ AXES_IPWARE_PROXY_COUNT = env_int("DSKIT_PROXY_COUNT", 0) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     AXES_IPWARE_PROXY_ORDER = "right-most"
+
+# API and alert intake (issues/api/): requests a minute per token unless the token says
+# otherwise, and the largest request body accepted.
+DSKIT_API_RATE_PER_MINUTE = env_int("DSKIT_API_RATE_PER_MINUTE", 600)
+DSKIT_API_MAX_BODY_BYTES = 1024 * 1024
+# How long an Idempotency-Key's first answer is replayed.
+DSKIT_API_IDEMPOTENCY_HOURS = 24
 
 LOGGING = {
     "version": 1,

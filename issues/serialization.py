@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from issues.markdown import normalize
-from issues.models import ChecklistItem, Issue, Milestone, Update
+from issues.models import ChecklistItem, Issue, Link, Metric, Milestone, Update
 
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "issue.schema.json").read_text())
 _validator = jsonschema.Draft202012Validator(
@@ -25,6 +25,8 @@ CHECKLIST_KEYS = {
     "definition_of_ready": ChecklistItem.READY,
     "definition_of_done": ChecklistItem.DONE,
 }
+# A link's target: a web address or an MLflow-style URI (models:/fraud/12, runs:/<id>/model).
+LINK_SCHEMES = ("http://", "https://", "models:/", "runs:/")
 TEXT_KEYS = (
     "name",
     "related_project",
@@ -62,6 +64,8 @@ def _message(error):
         return _path(error), f"must not contain {what}"
     if error.validator == "pattern":
         return _path(error), f"{error.instance!r} is not a valid GitHub login"
+    if error.validator == "format" and error.validator_value == "date-time":
+        return _path(error), f"{error.instance!r} is not a valid date-time (YYYY-MM-DDTHH:MM:SSZ)"
     if error.validator == "format":
         return _path(
             error
@@ -93,6 +97,12 @@ def validate(data):
     target = data.get("target_date")
     if reported and target and target < reported:
         problems.append("target_date: must not be before reported_date")
+    for index, link in enumerate(data.get("links", [])):
+        if not link["target"].startswith(LINK_SCHEMES):
+            problems.append(
+                f"links[{index}].target: must be an http(s) URL or an MLflow URI"
+                " (models:/NAME/VERSION, runs:/RUN_ID/PATH)"
+            )
     return problems
 
 
@@ -113,6 +123,8 @@ def with_defaults(data):
         "updates": [],
         "assignees": [],
         "status": Issue.OPEN,
+        "metrics": [],
+        "links": [],
         **data,
     }
     for key, checklist in CHECKLIST_KEYS.items():
@@ -165,7 +177,24 @@ def issue_to_dict(issue):
             ]
     if issue.github_number:
         data["github"] = {"number": issue.github_number, "url": issue.github_url}
+    data["metrics"] = [metric_to_dict(m) for m in issue.metrics.all()]
+    data["links"] = [
+        {"kind": link.kind, "target": link.target, "label": link.label}
+        for link in issue.links.all()
+    ]
     return data
+
+
+def metric_to_dict(metric):
+    return {
+        "name": metric.name,
+        "value": metric.value,
+        "baseline": metric.baseline,
+        "threshold": metric.threshold,
+        "direction": metric.direction,
+        "unit": metric.unit,
+        "observed_at": metric.observed_at and metric.observed_at.isoformat(),
+    }
 
 
 def _iso(value):
@@ -200,6 +229,37 @@ def milestone_rows(issue, milestones):
             date=datetime.date.fromisoformat(m["date"]),
         )
         for position, m in enumerate(milestones)
+    ]
+
+
+def metric_rows(issue, metrics):
+    return [
+        Metric(
+            issue=issue,
+            position=position,
+            name=normalize(m["name"]),
+            value=m["value"],
+            baseline=m.get("baseline"),
+            threshold=m.get("threshold"),
+            direction=m.get("direction", Metric.HIGHER_IS_BETTER),
+            unit=normalize(m.get("unit", "")),
+            observed_at=m.get("observed_at")
+            and datetime.datetime.fromisoformat(m["observed_at"].replace("Z", "+00:00")),
+        )
+        for position, m in enumerate(metrics)
+    ]
+
+
+def link_rows(issue, links):
+    return [
+        Link(
+            issue=issue,
+            position=position,
+            kind=link["kind"],
+            target=link["target"].strip(),
+            label=normalize(link.get("label", "")),
+        )
+        for position, link in enumerate(links)
     ]
 
 
@@ -239,20 +299,27 @@ def issue_from_dict(data, reporter=None):
         )
         for u in full["updates"]
     ]
-    return issue, milestones, items, updates
+    return issue, milestones, items, updates, metric_rows(issue, full["metrics"]), link_rows(
+        issue, full["links"]
+    )
 
 
 @transaction.atomic
 def create_issue(data, reporter=None):
-    """Save one valid issue in JSON form with all its rows; returns the Issue."""
-    issue, milestones, items, updates = issue_from_dict(data, reporter)
+    """Save one valid issue in JSON form with all its rows; returns the Issue.
+
+    Every way of creating an issue (import, API, alert intake) goes through here.
+    """
+    issue, milestones, items, updates, metrics, links = issue_from_dict(data, reporter)
     issue.save()
-    for rows in (milestones, items, updates):
+    for rows in (milestones, items, updates, metrics, links):
         for row in rows:
             row.issue = issue
     Milestone.objects.bulk_create(milestones)
     ChecklistItem.objects.bulk_create(items)
     Update.objects.bulk_create(updates)
+    Metric.objects.bulk_create(metrics)
+    Link.objects.bulk_create(links)
     return issue
 
 
@@ -279,6 +346,12 @@ def apply_dict(issue, data):
     if "milestones" in data:
         issue.milestones.all().delete()
         Milestone.objects.bulk_create(milestone_rows(issue, data["milestones"]))
+    if "metrics" in data:
+        issue.metrics.all().delete()
+        Metric.objects.bulk_create(metric_rows(issue, data["metrics"]))
+    if "links" in data:
+        issue.links.all().delete()
+        Link.objects.bulk_create(link_rows(issue, data["links"]))
     for key, checklist in CHECKLIST_KEYS.items():
         if key in data:
             ticked = [position for position, item in enumerate(data[key]) if item["done"]]

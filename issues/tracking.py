@@ -40,6 +40,8 @@ def tracked_issues():
             "milestones",
             "checklist_items",
             Prefetch("updates", Update.objects.select_related("author")),
+            "metrics",
+            "links",
         )
     )
 
