@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from issues import api
 from issues.views import accounts
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", accounts.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls()),
     path("", include("issues.urls")),
 ]
 

@@ -374,7 +374,7 @@ class ApiToken(models.Model):
 class IdempotentRequest(models.Model):
     """The first answer to a POST with an ``Idempotency-Key``, replayed to its retries."""
 
-    token = models.ForeignKey(ApiToken, models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     # SHA-256 of method, path and body: the same key with another request is refused.
     fingerprint = models.CharField(max_length=64)
@@ -386,7 +386,7 @@ class IdempotentRequest(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["token", "key"], name="one_answer_per_idempotency_key")
+            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_idempotency_key")
         ]
 
     def __str__(self):

@@ -106,6 +106,23 @@ def validate(data):
     return problems
 
 
+def validate_item(key, item):
+    """Problems with one item of the array ``key`` (an update, a checklist item), as
+    ``validate`` words them, the field named within the item (``"text: must not be empty"``)."""
+    validator = jsonschema.Draft202012Validator(
+        {**SCHEMA, "required": [], "properties": {key: SCHEMA["properties"][key]}},
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+    problems = []
+    for error in validator.iter_errors({key: [item]}):
+        field, message = _message(error)
+        field = field.removeprefix(f"{key}[0]").lstrip(".") or "(body)"
+        problems.append(f"{field}: {message}")
+    if not problems and "text" in item and not normalize(item["text"]):
+        problems.append("text: must not be blank")
+    return problems
+
+
 def with_defaults(data):
     """The JSON form with every optional field filled in as the importer stores it."""
     full = {
@@ -299,8 +316,13 @@ def issue_from_dict(data, reporter=None):
         )
         for u in full["updates"]
     ]
-    return issue, milestones, items, updates, metric_rows(issue, full["metrics"]), link_rows(
-        issue, full["links"]
+    return (
+        issue,
+        milestones,
+        items,
+        updates,
+        metric_rows(issue, full["metrics"]),
+        link_rows(issue, full["links"]),
     )
 
 

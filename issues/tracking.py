@@ -140,8 +140,9 @@ def unmet_gate(issue, status):
     return checklist if done < total else None
 
 
-def change_status(issue, user, version, status):
-    """Move the issue to ``status`` and log it in the Updates, with an override if any."""
+def change_status(issue, user, version, status, reason=""):
+    """Move the issue to ``status`` and log it in the Updates, with an override if any
+    (and the ``reason`` given for it, by the API)."""
     old = STATUS_LABELS[issue.status]
     text = f"Status changed from {old} to {STATUS_LABELS[status]} by {user.get_username()}."
     checklist = unmet_gate(issue, status)
@@ -151,6 +152,8 @@ def change_status(issue, user, version, status):
             f" The {CHECKLIST_LABELS[checklist]} was incomplete ({done} of {total} ticked):"
             " override confirmed."
         )
+        if reason:
+            text += f" Reason: {reason}"
     with tracked_change(issue, user, version):
         Issue.objects.filter(pk=issue.pk).update(status=status)
         Update.objects.create(issue=issue, date=timezone.localdate(), text=text, author=user)

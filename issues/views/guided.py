@@ -39,7 +39,9 @@ BUTTONS = ("csrfmiddlewaretoken", "action", "goto", "remove_milestone")
 
 
 def _issues():
-    return Issue.objects.prefetch_related("milestones", "checklist_items", "updates", "metrics", "links")
+    return Issue.objects.prefetch_related(
+        "milestones", "checklist_items", "updates", "metrics", "links"
+    )
 
 
 def _typed(post):
