@@ -2,9 +2,6 @@
 
 import json
 
-import pytest
-
-from issues.tokens import create_token
 from tests.conftest import EXAMPLES
 
 
@@ -39,21 +36,6 @@ class Api:
 
     def patch(self, path, data=None, **kwargs):
         return self.send("PATCH", path, data, **kwargs)
-
-
-@pytest.fixture
-def token_of():
-    def make(user, scopes=("read", "write", "intake"), **kwargs):
-        return create_token(user, "test", list(scopes), **kwargs)
-
-    return make
-
-
-@pytest.fixture
-def api(client, owner, token_of):
-    """The owner's client with a token of every scope."""
-    _, secret = token_of(owner)
-    return Api(client, secret)
 
 
 def assert_problem(response, status):

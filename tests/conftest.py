@@ -107,3 +107,23 @@ def github(settings):
         settings.GITHUB_TOKEN = server.TOKEN
         settings.GITHUB_TIMEOUT = 2
         yield server
+
+
+@pytest.fixture
+def token_of():
+    """Makes an API token of a user (every scope unless told); returns (token, secret)."""
+    from issues.tokens import create_token
+
+    def make(user, scopes=("read", "write", "intake"), **kwargs):
+        return create_token(user, "test", list(scopes), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def api(client, owner, token_of):
+    """The test client sending the owner's token of every scope (tests/api_support.py)."""
+    from tests.api_support import Api
+
+    _, secret = token_of(owner)
+    return Api(client, secret)

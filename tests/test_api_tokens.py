@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from issues.models import ApiToken, Issue
-from tests.api_support import Api, api, assert_problem, full_json, token_of  # noqa: F401
+from tests.api_support import Api, assert_problem, full_json
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
