@@ -4,12 +4,11 @@ import json
 import logging
 
 import pytest
-from django.test import Client
 from openapi_spec_validator import validate as validate_openapi
 
 from issues.models import Issue, IssueChange, Update
 from issues.serialization import create_issue, validate
-from tests.api_support import Api, assert_problem, full_json
+from tests.api_support import assert_problem, full_json
 from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.django_db

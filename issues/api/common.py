@@ -20,9 +20,23 @@ def read_json(request):
     if (length.isdigit() and int(length) > limit) or len(request.body) > limit:
         raise Problem(413, f"The request body is larger than {limit} bytes.")
     try:
-        return json.loads(request.body or b"null")
+        data = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as error:
         raise Problem(400, f"The request body is not valid JSON: {error}.") from None
+    if _has_nul(data):
+        raise Problem(400, "The request body has a NUL character (\\u0000) in a text.")
+    return data
+
+
+def _has_nul(node):
+    """A NUL anywhere in the decoded JSON: no database text column can store one."""
+    if isinstance(node, str):
+        return "\x00" in node
+    if isinstance(node, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(map(_has_nul, node))
+    return False
 
 
 def get_issue(request, pk, *, write=False):

@@ -103,13 +103,17 @@ def _when(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
 
 
+# Labels that dskit reads for fields of its own: not repeated in an Issue Name.
+MAPPED = {"alertname", "severity", "priority", "environment", "env", "dskit_type", "model"}
+
+
 def _alert_issue(alert, payload):
     """The JSON form of the issue a firing Alertmanager alert opens."""
     labels, annotations = alert.labels, alert.annotations
     values = {**labels, **annotations}
     alertname = labels.get("alertname", "Alert")
     distinguishing = {
-        k: v for k, v in labels.items() if k != "alertname" and payload.commonLabels.get(k) != v
+        k: v for k, v in labels.items() if k not in MAPPED and payload.commonLabels.get(k) != v
     }
     name = annotations.get("summary", "").strip() or " ".join(
         [alertname, *(f"{k}={v}" for k, v in sorted(distinguishing.items()))]
