@@ -10,7 +10,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ SEVERITY_PRIORITY = {
     "info": Issue.P3,
 }
 DEFAULT_PRIORITY = Issue.P2
+DEADLOCK = "40P01"
 ENVIRONMENTS = {
     **{value: value for value, _ in Issue.ENVIRONMENT_CHOICES},
     "prod": Issue.PRODUCTION,
@@ -150,6 +151,22 @@ def checked(data):
     return data
 
 
+def retrying(deliver, attempts=3):
+    """Run ``deliver`` (one whole transaction) again when PostgreSQL broke a deadlock in it.
+
+    A payload of several alerts takes their locks in its own order; two such payloads can
+    wait on each other, and PostgreSQL then aborts one of them.
+    """
+    for attempt in range(attempts):
+        try:
+            return deliver()
+        except OperationalError as error:
+            deadlock = getattr(error.__cause__, "sqlstate", None) == DEADLOCK
+            if not deadlock or attempt == attempts - 1:
+                raise
+    return None
+
+
 def _add_update(issue_id, user, text):
     """An update through the issue page's own write path (version bump, history)."""
     for _ in range(5):
@@ -177,9 +194,10 @@ def fire(key, data, user, since):
     if row is None:
         try:
             with transaction.atomic():
-                issue = create_issue(checked(data), reporter=user)
-                AlertIssue.objects.create(key=key, issue=issue)
-            return Outcome(issue, "created")
+                claim = AlertIssue.objects.create(key=key)
+                claim.issue = create_issue(checked(data), reporter=user)
+                claim.save(update_fields=["issue"])
+            return Outcome(claim.issue, "created")
         except IntegrityError:
             # A concurrent delivery of the same alert opened it first.
             row = AlertIssue.objects.select_related("issue").get(key=key, active=True)

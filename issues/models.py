@@ -397,11 +397,13 @@ class AlertIssue(models.Model):
     """The issue an alert (Alertmanager fingerprint or event dedupe key) opened.
 
     At most one active row per key: concurrent deliveries of one alert race on this
-    constraint, and only one of them opens an issue.
+    constraint, and only one of them opens an issue. The row is written before the issue, so
+    that a delivery waiting on the constraint holds no other lock yet.
     """
 
     key = models.CharField(max_length=300)
-    issue = models.ForeignKey(Issue, models.CASCADE, related_name="+")
+    # Null only inside the transaction that claims the key and then opens the issue.
+    issue = models.ForeignKey(Issue, models.CASCADE, null=True, related_name="+")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The last "Still firing" update, so that repeats add at most one an hour.

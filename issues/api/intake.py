@@ -169,6 +169,10 @@ def openapi_schemas():
 )
 def alertmanager(request):
     payload = _parse(AlertmanagerWebhook, request)
+    return json_response({"alerts": intake.retrying(lambda: _deliver(payload, request))})
+
+
+def _deliver(payload, request):
     results = []
     with transaction.atomic():
         for alert in payload.alerts:
@@ -184,7 +188,7 @@ def alertmanager(request):
             except intake.BadAlert as error:
                 raise _bad(f"The alert {alert.fingerprint}", error) from None
             results.append(_result("fingerprint", alert.fingerprint, outcome, request))
-    return json_response({"alerts": results})
+    return results
 
 
 def _result(name, value, outcome, request):
