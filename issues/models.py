@@ -330,6 +330,11 @@ class Link(models.Model):
     def __str__(self):
         return f"{self.kind}: {self.target}"
 
+    @property
+    def href(self):
+        """The target when a browser can open it (an MLflow URI is shown as text)."""
+        return self.target if self.target.startswith(("http://", "https://")) else ""
+
 
 class ApiToken(models.Model):
     """A secret for the API (``Authorization: Bearer dsk_...``), stored only as its SHA-256.

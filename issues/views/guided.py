@@ -18,9 +18,11 @@ from issues.forms.guided import (
     FIELD_LABELS,
     FORM_KEYS,
     GITHUB_BODY_LIMIT,
+    ROW_SETS,
     STEP_FORMS,
-    TimelineForm,
     overflow_message,
+    rows_from,
+    with_rows,
 )
 from issues.history import record_changes
 from issues.models import Issue, PendingEdit
@@ -35,7 +37,7 @@ STEP_TITLES = {
     "review": "Review",
 }
 # Buttons that are not data: never stored as typed input.
-BUTTONS = ("csrfmiddlewaretoken", "action", "goto", "remove_milestone")
+BUTTONS = ("csrfmiddlewaretoken", "action", "goto", *(f"remove_{name}" for name in ROW_SETS))
 
 
 def _issues():
@@ -151,6 +153,20 @@ def issue_new(request):
     return _render_step(request, "overview", form)
 
 
+def _changed_rows(post, action, typed):
+    """``typed`` with a row added or removed when a row's button was pressed, else None."""
+    for name, (prefix, fields) in ROW_SETS.items():
+        remove = post.get(f"remove_{name}", "")
+        if action == f"add_{name}" or remove.isdigit():
+            rows = rows_from(typed, prefix, fields)
+            if action == f"add_{name}":
+                rows.append(("",) * len(fields))
+            elif int(remove) < len(rows):
+                rows.pop(int(remove))
+            return with_rows(typed, prefix, fields, rows or [("",) * len(fields)])
+    return None
+
+
 def issue_step(request, pk, step):
     """One step of a draft or of an issue being edited: shown, saved, left by any button."""
     if step not in STEPS:
@@ -167,15 +183,10 @@ def issue_step(request, pk, step):
     target = request.POST.get("goto")
     # A step button of the progress indicator leaves the step as "Back" does.
     action = request.POST.get("action", "back" if target else "next")
-    remove = request.POST.get("remove_milestone", "")
-    rows_changed = action == "add_milestone" or remove.isdigit()
+    changed = _changed_rows(request.POST, action, typed)
+    rows_changed = changed is not None
     if rows_changed:
-        rows = TimelineForm.rows_from(typed)
-        if action == "add_milestone":
-            rows.append(("", ""))
-        elif int(remove) < len(rows):
-            rows.pop(int(remove))
-        typed, target = TimelineForm.with_rows(typed, rows or [("", "")]), step
+        typed, target = changed, step
     elif target not in STEPS:
         index = STEPS.index(step) + (-1 if action == "back" else 1)
         target = STEPS[min(max(index, 0), len(STEPS) - 1)]
