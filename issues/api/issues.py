@@ -142,8 +142,15 @@ def _replayed(stored, fingerprint):
     },
 )
 def create(request):
+    """Create an issue; with an Idempotency-Key, a retry gets the first answer again.
+
+    The key's row is written in the issue's transaction: of two concurrent requests with one
+    key, the second waits on the key's unique constraint, then replays the first's answer.
+    """
     data = read_json(request)
-    key = request.headers.get("Idempotency-Key", "")[:255]
+    key = request.headers.get("Idempotency-Key", "")
+    if len(key) > 255:
+        raise Problem(400, "An Idempotency-Key is at most 255 characters.")
     fingerprint = _fingerprint(request)
     if key:
         kept = timezone.now() - datetime.timedelta(hours=settings.DSKIT_API_IDEMPOTENCY_HOURS)
@@ -159,8 +166,8 @@ def create(request):
             issue = create_issue(data, reporter=request.user)
             issue = tracked_issues().get(pk=issue.pk)
             body = json.dumps(issue_json(request, issue), ensure_ascii=False)
-            headers = {"Location": issue_json(request, issue)["url"], "ETag": etag(issue)}
-            headers["Location"] = request.build_absolute_uri(f"{request.path}/{issue.pk}")
+            location = request.build_absolute_uri(f"{request.path}/{issue.pk}")
+            headers = {"Location": location, "ETag": etag(issue)}
             if key:
                 try:
                     with transaction.atomic():
