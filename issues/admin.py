@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from issues.models import ChecklistItem, Issue, Milestone, Update
+from issues.models import ApiToken, ChecklistItem, Issue, Milestone, Update
 
 
 class MilestoneInline(admin.TabularInline):
@@ -27,3 +27,18 @@ class IssueAdmin(admin.ModelAdmin):
     raw_id_fields = ("reporter",)
     readonly_fields = ("created_at", "updated_at", "github_filed_at")
     inlines = [MilestoneInline, ChecklistItemInline, UpdateInline]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see and revoke tokens and set a token's own rate; the secret is never stored."""
+
+    list_display = ("name", "user", "prefix", "scopes", "created_at", "last_used_at", "expires_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__username", "prefix")
+    fields = ("user", "name", "prefix", "scopes", "expires_at", "revoked_at", "rate_per_minute")
+    readonly_fields = ("user", "prefix")
+
+    def has_add_permission(self, request):
+        # A token is created with its secret on /accounts/tokens/ or by create_api_token.
+        return False
