@@ -151,6 +151,11 @@ def checked(data):
     return data
 
 
+def when(moment):
+    """A moment as updates say it, in the server's time zone: ``2026-11-20 08:14 UTC``."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def retrying(deliver, attempts=3):
     """Run ``deliver`` (one whole transaction) again when PostgreSQL broke a deadlock in it.
 
@@ -188,8 +193,11 @@ def _active(key):
     return row
 
 
-def fire(key, data, user, since):
-    """A firing alert: open an issue from ``data`` (its JSON form), or note the repeat."""
+def fire(key, data, user, since=None):
+    """A firing alert: open an issue from ``data`` (its JSON form), or note the repeat.
+
+    ``since`` is when the alert started firing, in words; without it, when its issue opened.
+    """
     row = _active(key)
     if row is None:
         try:
@@ -209,6 +217,7 @@ def fire(key, data, user, since):
     )
     if not noted:
         return Outcome(row.issue, "unchanged")
+    since = since or when(row.created_at)
     _add_update(row.issue_id, user, f"Still firing since {since}.")
     return Outcome(row.issue, "noted")
 

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection, connections
 from django.test import Client
+from django.utils import timezone
 
 from issues.models import AlertIssue, Issue, Update
 from tests.api_support import Api, assert_problem
@@ -198,6 +199,8 @@ def test_events_open_dedupe_and_resolve(api):
     resolved = api.post(EVENTS, {**event, "status": "resolved"}).json()
     assert resolved["action"] == "resolved" and resolved["issue"] == issue.pk
     assert Issue.objects.count() == 1 and issue.updates.count() == 2
+    opened = timezone.localtime(AlertIssue.objects.get().created_at).strftime("%Y-%m-%d %H:%M")
+    assert issue.updates.first().text == f"Still firing since {opened} UTC."
 
 
 @pytest.mark.parametrize(

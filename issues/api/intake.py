@@ -99,10 +99,6 @@ def _bad(alert_key, error):
     )
 
 
-def _when(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
-
-
 # Labels that dskit reads for fields of its own: not repeated in an Issue Name.
 MAPPED = {"alertname", "severity", "priority", "environment", "env", "dskit_type", "model"}
 
@@ -180,11 +176,13 @@ def _deliver(payload, request):
             try:
                 if alert.status == "firing":
                     outcome = intake.fire(
-                        key, _alert_issue(alert, payload), request.user, _when(alert.startsAt)
+                        key, _alert_issue(alert, payload), request.user, intake.when(alert.startsAt)
                     )
                 else:
                     ended = alert.endsAt if alert.endsAt and alert.endsAt > NOT_ENDED else None
-                    outcome = intake.resolve(key, request.user, _when(ended or timezone.now()))
+                    outcome = intake.resolve(
+                        key, request.user, intake.when(ended or timezone.now())
+                    )
             except intake.BadAlert as error:
                 raise _bad(f"The alert {alert.fingerprint}", error) from None
             results.append(_result("fingerprint", alert.fingerprint, outcome, request))
@@ -237,9 +235,9 @@ def events(request):
     try:
         with transaction.atomic():
             if event.status == "firing":
-                outcome = intake.fire(key, _event_issue(event), request.user, _when(timezone.now()))
+                outcome = intake.fire(key, _event_issue(event), request.user)
             else:
-                outcome = intake.resolve(key, request.user, _when(timezone.now()))
+                outcome = intake.resolve(key, request.user, intake.when(timezone.now()))
     except intake.BadAlert as error:
         raise _bad(f"The event {event.dedupe_key}", error) from None
     return json_response(_result("dedupe_key", event.dedupe_key, outcome, request))
