@@ -22,7 +22,19 @@ class Api(NinjaAPI):
         document = super().get_openapi_schema(*args, **kwargs)
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         schemas.update(openapi_schemas())
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                if "201" in responses:
+                    responses.pop("200", None)
+                responses["4XX"] = PROBLEM_RESPONSE
         return document
+
+
+PROBLEM_RESPONSE = {
+    "description": "A problem (RFC 9457); validation errors list each field and message",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 
 
 def _refs(node):

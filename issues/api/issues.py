@@ -61,6 +61,12 @@ NOT_PATCHED = {
 ISSUE_BODY = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Issue"}}}}
 
 
+def _answers_issue(status=200):
+    """The OpenAPI ``responses`` of an operation that answers with the issue."""
+    issue_out = {"application/json": {"schema": {"$ref": "#/components/schemas/IssueOut"}}}
+    return {str(status): {"description": "The issue", "content": issue_out}}
+
+
 def _body(schema, description=""):
     return {
         "requestBody": {
@@ -130,15 +136,18 @@ def _replayed(stored, fingerprint):
     auth=scope(ApiToken.WRITE),
     summary="Create an issue (JSON form of issues/schema/issue.schema.json)",
     openapi_extra={
-        "requestBody": {"required": True, **ISSUE_BODY},
-        "parameters": [
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 255},
-            }
-        ],
+        **{
+            "requestBody": {"required": True, **ISSUE_BODY},
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "maxLength": 255},
+                }
+            ],
+        },
+        "responses": _answers_issue(201),
     },
 )
 def create(request):
@@ -190,7 +199,10 @@ def create(request):
 
 
 @router.get(
-    "/issues/{int:pk}", auth=scope(ApiToken.READ), summary="One issue (ETag, If-None-Match)"
+    "/issues/{int:pk}",
+    auth=scope(ApiToken.READ),
+    summary="One issue (ETag, If-None-Match)",
+    openapi_extra={"responses": _answers_issue(200)},
 )
 def read(request, pk: int):
     issue = get_issue(request, pk)
@@ -233,10 +245,13 @@ def _changed(request, issue, status=200):
     "/issues/{int:pk}",
     auth=scope(ApiToken.WRITE),
     summary="Change fields of an issue (If-Match required)",
-    openapi_extra=_body(
-        {"type": "object"},
-        "Any fields of the issue's JSON form but status, github, updates and the checklists.",
-    ),
+    openapi_extra={
+        **_body(
+            {"type": "object"},
+            "Any fields of the issue's JSON form but status, github, updates and the checklists.",
+        ),
+        "responses": _answers_issue(200),
+    },
 )
 def patch(request, pk: int):
     issue = get_issue(request, pk, write=True)
@@ -269,7 +284,10 @@ def _write(request, issue, change):
     "/issues/{int:pk}/updates",
     auth=scope(ApiToken.WRITE),
     summary="Add an update",
-    openapi_extra=_body({"$ref": "#/components/schemas/Update"}),
+    openapi_extra={
+        **_body({"$ref": "#/components/schemas/Update"}),
+        "responses": _answers_issue(201),
+    },
 )
 def post_update(request, pk: int):
     issue = get_issue(request, pk, write=True)
@@ -308,7 +326,7 @@ def _positions(data, name, count):
     "/issues/{int:pk}/checklists/{key}",
     auth=scope(ApiToken.WRITE),
     summary="Tick, untick (positions from 0) and add checklist items",
-    openapi_extra=_body(CHECKLIST_BODY),
+    openapi_extra={**_body(CHECKLIST_BODY), "responses": _answers_issue(200)},
 )
 def post_checklist(request, pk: int, key: str):
     if key not in CHECKLIST_KEYS:
@@ -362,7 +380,7 @@ STATUS_BODY = {
     "/issues/{int:pk}/status",
     auth=scope(ApiToken.WRITE),
     summary="Move an issue along (the Definition of Ready/Done gates: 409 unless overridden)",
-    openapi_extra=_body(STATUS_BODY),
+    openapi_extra={**_body(STATUS_BODY), "responses": _answers_issue(200)},
 )
 def post_status(request, pk: int):
     issue = ensure_checklists(get_issue(request, pk, write=True))
