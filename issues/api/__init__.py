@@ -26,7 +26,8 @@ class Api(NinjaAPI):
             for operation in operations.values():
                 responses = operation["responses"]
                 if "201" in responses:
-                    responses.pop("200", None)
+                    # django-ninja's own default answer (keyed by the number 200).
+                    responses.pop(200, None)
                 responses["4XX"] = PROBLEM_RESPONSE
         return document
 
