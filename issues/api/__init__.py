@@ -24,10 +24,12 @@ class Api(NinjaAPI):
         schemas.update(openapi_schemas())
         for operations in document["paths"].values():
             for operation in operations.values():
+                # django-ninja keys its default answer by the number 200, ours are strings
+                # ("200" twice would be a duplicate key in the JSON): ours win.
+                default = operation["responses"].pop(200, None)
                 responses = operation["responses"]
-                if "201" in responses:
-                    # django-ninja's own default answer (keyed by the number 200).
-                    responses.pop(200, None)
+                if default and not {"200", "201"} & responses.keys():
+                    responses["200"] = default
                 responses["4XX"] = PROBLEM_RESPONSE
         return document
 
