@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    # django-ninja: the JSON API (issues/api/); listed so that its docs page uses its own
+    # static Swagger UI files, not a CDN the CSP refuses.
+    "ninja",
     "issues",
 ]
 
@@ -238,6 +241,13 @@ DSKIT_LOGIN_FAILURE_LIMIT = env_int("DSKIT_LOGIN_FAILURE_LIMIT", 10)
 DSKIT_LOGIN_COOLOFF_MINUTES = env_int("DSKIT_LOGIN_COOLOFF_MINUTES", 15)
 # Behind N proxies the client address is the N-th from the right of X-Forwarded-For.
 DSKIT_PROXY_COUNT = env_int("DSKIT_PROXY_COUNT", 0)
+
+# API and alert intake (issues/api/): requests a minute per token unless the token says
+# otherwise, and the largest request body accepted.
+DSKIT_API_RATE_PER_MINUTE = env_int("DSKIT_API_RATE_PER_MINUTE", 600)
+DSKIT_API_MAX_BODY_BYTES = 1024 * 1024
+# How long an Idempotency-Key's first answer is replayed.
+DSKIT_API_IDEMPOTENCY_HOURS = 24
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dskit import throttle
+from issues import api
 from issues.views import accounts
 
 admin.site.login_form = throttle.ThrottledAdminAuthenticationForm
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("dskit.password_urls")),
     path("healthz", accounts.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls()),
     path("", include("issues.urls")),
 ]
 

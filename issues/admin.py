@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import F
 
 from issues.models import (
+    ApiToken,
     ChecklistItem,
     Issue,
     LoginFailure,
@@ -70,4 +71,19 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see and revoke tokens and set a token's own rate; the secret is never stored."""
+
+    list_display = ("name", "user", "prefix", "scopes", "created_at", "last_used_at", "expires_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__username", "prefix")
+    fields = ("user", "name", "prefix", "scopes", "expires_at", "revoked_at", "rate_per_minute")
+    readonly_fields = ("user", "prefix")
+
+    def has_add_permission(self, request):
+        # A token is created with its secret on /accounts/tokens/ or by create_api_token.
         return False

@@ -8,7 +8,7 @@ from issues.serialization import issue_to_dict
 
 CHUNK_SIZE = 500
 # The related rows an issue's JSON form reads: prefetch them wherever issue_to_dict runs.
-RELATED = ("milestones", "checklist_items", "updates")
+RELATED = ("milestones", "checklist_items", "updates", "metrics", "links")
 
 
 def iter_issue_dicts(queryset, chunk_size=CHUNK_SIZE):

@@ -427,3 +427,161 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.kind} to {self.address or 'webhook'}: {self.state}"
+
+
+class Metric(models.Model):
+    """A metric snapshot behind the issue: what a monitor saw (not part of the Markdown)."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+    DIRECTION_CHOICES = [
+        (HIGHER_IS_BETTER, "Higher is better"),
+        (LOWER_IS_BETTER, "Lower is better"),
+    ]
+
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="metrics")
+    position = models.PositiveIntegerField()
+    name = models.CharField("Metric", max_length=100)
+    value = models.FloatField("Value")
+    baseline = models.FloatField("Baseline", null=True, blank=True)
+    threshold = models.FloatField("Threshold", null=True, blank=True)
+    direction = models.CharField(
+        "Direction", max_length=16, choices=DIRECTION_CHOICES, default=HIGHER_IS_BETTER
+    )
+    unit = models.CharField("Unit", max_length=20, blank=True)
+    observed_at = models.DateTimeField("Observed at", null=True, blank=True)
+
+    class Meta:
+        ordering = ["issue", "position"]
+
+    def __str__(self):
+        return f"{self.name} = {self.value:g}{self.unit}"
+
+    @property
+    def breached(self):
+        """The value is on the wrong side of the threshold for its direction."""
+        if self.threshold is None:
+            return False
+        if self.direction == self.LOWER_IS_BETTER:
+            return self.value > self.threshold
+        return self.value < self.threshold
+
+
+class Link(models.Model):
+    """A typed link to what the issue is about: an http(s) URL or an MLflow-style URI."""
+
+    KIND_CHOICES = [
+        ("model", "Model"),
+        ("run", "Run"),
+        ("dataset", "Dataset"),
+        ("dashboard", "Dashboard"),
+        ("alert", "Alert"),
+        ("code", "Code"),
+        ("other", "Other"),
+    ]
+
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="links")
+    position = models.PositiveIntegerField()
+    kind = models.CharField("Kind", max_length=16, choices=KIND_CHOICES)
+    target = models.CharField("Target", max_length=2000)
+    label = models.CharField("Label", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["issue", "position"]
+
+    def __str__(self):
+        return f"{self.kind}: {self.target}"
+
+    @property
+    def href(self):
+        """The target when a browser can open it (an MLflow URI is shown as text)."""
+        return self.target if self.target.startswith(("http://", "https://")) else ""
+
+
+class ApiToken(models.Model):
+    """A secret for the API (``Authorization: Bearer dsk_...``), stored only as its SHA-256.
+
+    The secret is 32 random bytes, so a plain digest cannot be guessed back; a slow password
+    hash would cost every request its time.
+    """
+
+    READ = "read"
+    WRITE = "write"
+    INTAKE = "intake"
+    SCOPE_CHOICES = [
+        (READ, "read: list, get and export issues"),
+        (WRITE, "write: create and change issues"),
+        (INTAKE, "intake: alerts and events"),
+    ]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
+    name = models.CharField("Name", max_length=100)
+    # The first characters of the secret, so that a listed token can be recognised.
+    prefix = models.CharField(max_length=16)
+    # Token lookup on every API request.
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("Expires", null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Requests counted in the current minute, for the per-token rate (issues/api/auth.py).
+    rate_minute = models.DateTimeField(null=True, blank=True)
+    rate_count = models.PositiveIntegerField(default=0)
+    # Requests a minute allowed; null: DSKIT_API_RATE_PER_MINUTE.
+    rate_per_minute = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a POST with an ``Idempotency-Key``, replayed to its retries."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of method, path and body: the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.TextField()
+    headers = models.JSONField(default=dict)
+    # Keys older than 24 hours are deleted (their lookup and the purge use this index).
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_answer_per_idempotency_key")
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class AlertIssue(models.Model):
+    """The issue an alert (Alertmanager fingerprint or event dedupe key) opened.
+
+    At most one active row per key: concurrent deliveries of one alert race on this
+    constraint, and only one of them opens an issue. The row is written before the issue, so
+    that a delivery waiting on the constraint holds no other lock yet.
+    """
+
+    key = models.CharField(max_length=300)
+    # Null only inside the transaction that claims the key and then opens the issue.
+    issue = models.ForeignKey(Issue, models.CASCADE, null=True, related_name="+")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The last "Still firing" update, so that repeats add at most one an hour.
+    noted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(active=True), name="one_active_issue_per_alert"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.issue_id}"

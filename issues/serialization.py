@@ -18,10 +18,10 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from issues.limits import GITHUB_BODY_LIMIT
 from issues.markdown import normalize, render_body
-from issues.models import ChecklistItem, Issue, Milestone, Update
+from issues.models import ChecklistItem, Issue, Link, Metric, Milestone, Update
 
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "issue.schema.json").read_text())
-FORMAT_CHECKER = jsonschema.FormatChecker(formats=["date"])
+FORMAT_CHECKER = jsonschema.FormatChecker(formats=["date", "date-time"])
 WEB_SCHEMES = ("http", "https")
 
 
@@ -51,6 +51,8 @@ CHECKLIST_KEYS = {
     "definition_of_ready": ChecklistItem.READY,
     "definition_of_done": ChecklistItem.DONE,
 }
+# A link's target: a web address or an MLflow-style URI (models:/fraud/12, runs:/<id>/model).
+LINK_SCHEMES = ("http://", "https://", "models:/", "runs:/")
 TEXT_KEYS = (
     "name",
     "related_project",
@@ -90,6 +92,8 @@ def _message(error):
         return _path(error), f"{error.instance!r} is not a valid GitHub login"
     if error.validator == "format" and error.validator_value == "uri":
         return _path(error), f"{error.instance!r} is not an http or https URL"
+    if error.validator == "format" and error.validator_value == "date-time":
+        return _path(error), f"{error.instance!r} is not a valid date-time (YYYY-MM-DDTHH:MM:SSZ)"
     if error.validator == "format":
         return _path(error), f"{error.instance!r} is not a valid {FORMAT_NAMES[error.validator_value]}"
     if error.validator == "maximum":
@@ -168,6 +172,29 @@ def validate(data):
             f"(issue): its GitHub body would be {length:,} characters, over GitHub's limit of "
             f"{GITHUB_BODY_LIMIT:,}"
         )
+    for index, link in enumerate(data.get("links", [])):
+        if not link["target"].startswith(LINK_SCHEMES):
+            problems.append(
+                f"links[{index}].target: must be an http(s) URL or an MLflow URI"
+                " (models:/NAME/VERSION, runs:/RUN_ID/PATH)"
+            )
+    return problems
+
+
+def validate_item(key, item):
+    """Problems with one item of the array ``key`` (an update, a checklist item), as
+    ``validate`` words them, the field named within the item (``"text: must not be empty"``)."""
+    validator = jsonschema.Draft202012Validator(
+        {**SCHEMA, "required": [], "properties": {key: SCHEMA["properties"][key]}},
+        format_checker=FORMAT_CHECKER,
+    )
+    problems = []
+    for error in validator.iter_errors({key: [item]}):
+        field, message = _message(error)
+        field = field.removeprefix(f"{key}[0]").lstrip(".") or "(body)"
+        problems.append(f"{field}: {message}")
+    if not problems and "text" in item and not normalize(item["text"]):
+        problems.append("text: must not be blank")
     return problems
 
 
@@ -188,6 +215,8 @@ def with_defaults(data):
         "updates": [],
         "assignees": [],
         "status": Issue.OPEN,
+        "metrics": [],
+        "links": [],
         **data,
     }
     for key, checklist in CHECKLIST_KEYS.items():
@@ -240,7 +269,24 @@ def issue_to_dict(issue):
             ]
     if issue.github_number:
         data["github"] = {"number": issue.github_number, "url": issue.github_url}
+    data["metrics"] = [metric_to_dict(m) for m in issue.metrics.all()]
+    data["links"] = [
+        {"kind": link.kind, "target": link.target, "label": link.label}
+        for link in issue.links.all()
+    ]
     return data
+
+
+def metric_to_dict(metric):
+    return {
+        "name": metric.name,
+        "value": metric.value,
+        "baseline": metric.baseline,
+        "threshold": metric.threshold,
+        "direction": metric.direction,
+        "unit": metric.unit,
+        "observed_at": metric.observed_at and metric.observed_at.isoformat(),
+    }
 
 
 def _iso(value):
@@ -281,6 +327,37 @@ def milestone_rows(issue, milestones):
     ]
 
 
+def metric_rows(issue, metrics):
+    return [
+        Metric(
+            issue=issue,
+            position=position,
+            name=normalize(m["name"]),
+            value=m["value"],
+            baseline=m.get("baseline"),
+            threshold=m.get("threshold"),
+            direction=m.get("direction", Metric.HIGHER_IS_BETTER),
+            unit=normalize(m.get("unit", "")),
+            observed_at=m.get("observed_at")
+            and datetime.datetime.fromisoformat(m["observed_at"].replace("Z", "+00:00")),
+        )
+        for position, m in enumerate(metrics)
+    ]
+
+
+def link_rows(issue, links):
+    return [
+        Link(
+            issue=issue,
+            position=position,
+            kind=link["kind"],
+            target=link["target"].strip(),
+            label=normalize(link.get("label", "")),
+        )
+        for position, link in enumerate(links)
+    ]
+
+
 def issue_from_dict(data, reporter=None):
     """An unsaved Issue and its unsaved child rows, from valid JSON form data."""
     full = with_defaults(data)
@@ -317,20 +394,32 @@ def issue_from_dict(data, reporter=None):
         )
         for u in full["updates"]
     ]
-    return issue, milestones, items, updates
+    return (
+        issue,
+        milestones,
+        items,
+        updates,
+        metric_rows(issue, full["metrics"]),
+        link_rows(issue, full["links"]),
+    )
 
 
 @transaction.atomic
 def create_issue(data, reporter=None):
-    """Save one valid issue in JSON form with all its rows; returns the Issue."""
-    issue, milestones, items, updates = issue_from_dict(data, reporter)
+    """Save one valid issue in JSON form with all its rows; returns the Issue.
+
+    Every way of creating an issue (import, API, alert intake) goes through here.
+    """
+    issue, milestones, items, updates, metrics, links = issue_from_dict(data, reporter)
     issue.save()
-    for rows in (milestones, items, updates):
+    for rows in (milestones, items, updates, metrics, links):
         for row in rows:
             row.issue = issue
     Milestone.objects.bulk_create(milestones)
     ChecklistItem.objects.bulk_create(items)
     Update.objects.bulk_create(updates)
+    Metric.objects.bulk_create(metrics)
+    Link.objects.bulk_create(links)
     return issue
 
 
@@ -357,6 +446,12 @@ def apply_dict(issue, data):
     if "milestones" in data:
         issue.milestones.all().delete()
         Milestone.objects.bulk_create(milestone_rows(issue, data["milestones"]))
+    if "metrics" in data:
+        issue.metrics.all().delete()
+        Metric.objects.bulk_create(metric_rows(issue, data["metrics"]))
+    if "links" in data:
+        issue.links.all().delete()
+        Link.objects.bulk_create(link_rows(issue, data["links"]))
     for key, checklist in CHECKLIST_KEYS.items():
         if key in data:
             ticked = [position for position, item in enumerate(data[key]) if item["done"]]

@@ -42,6 +42,8 @@ def tracked_issues():
             "milestones",
             "checklist_items",
             Prefetch("updates", Update.objects.select_related("author")),
+            "metrics",
+            "links",
         )
     )
 
@@ -121,10 +123,11 @@ def unmet_gate(issue, status):
     return checklist if done < total else None
 
 
-def change_status(issue, user, version, status, by=None):
+def change_status(issue, user, version, status, by=None, reason=""):
     """Move the issue to ``status`` and log it in the Updates, with an override if any.
 
-    ``by`` names who did it when that is not ``user`` (a GitHub user, through the webhook).
+    ``by`` names who did it when that is not ``user`` (a GitHub user, through the webhook);
+    ``reason`` is the one given for an override (through the API).
     """
     old = STATUS_LABELS[issue.status]
     by = by or user.get_username()
@@ -136,6 +139,8 @@ def change_status(issue, user, version, status, by=None):
             f" The {CHECKLIST_LABELS[checklist]} was incomplete ({done} of {total} ticked):"
             " override confirmed."
         )
+        if reason:
+            text += f" Reason: {reason}"
     old_status = issue.status
     done = status in (Issue.RESOLVED, Issue.CLOSED)
     with tracked_change(issue, user, version):

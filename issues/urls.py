@@ -11,6 +11,7 @@ from issues.views import (
     people,
     preview,
     quick,
+    tokens,
     webhook,
 )
 
@@ -26,4 +27,5 @@ urlpatterns = [
     *importing.urlpatterns,
     *people.urlpatterns,
     *insights.urlpatterns,
+    *tokens.urlpatterns,
 ]

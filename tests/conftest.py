@@ -128,3 +128,23 @@ def pytest_collection_modifyitems(config, items):
     if "MUTANT_UNDER_TEST" in os.environ and stats.exists():
         durations = json.loads(stats.read_text())["duration_by_test"]
         items.sort(key=lambda item: durations.get(item.nodeid, 0))
+
+
+@pytest.fixture
+def token_of():
+    """Makes an API token of a user (every scope unless told); returns (token, secret)."""
+    from issues.tokens import create_token
+
+    def make(user, scopes=("read", "write", "intake"), **kwargs):
+        return create_token(user, "test", list(scopes), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def api(client, owner, token_of):
+    """The test client sending the owner's token of every scope (tests/api_support.py)."""
+    from tests.api_support import Api
+
+    _, secret = token_of(owner)
+    return Api(client, secret)

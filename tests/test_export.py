@@ -202,8 +202,9 @@ def test_list_export_query_count_does_not_grow_with_issues(
     owner_client, django_assert_num_queries, url
 ):
     many(2)
-    # The session, the user, the issues, and their milestones, checklist items and updates.
-    with django_assert_num_queries(6) as few:
+    # The session, the user, the issues, and their milestones, checklist items, updates, metrics
+    # and links.
+    with django_assert_num_queries(8) as few:
         content(owner_client.get(url))
     many(25)
     with django_assert_num_queries(len(few)):

@@ -338,4 +338,4 @@ def test_queries_per_step_do_not_grow_with_milestones(
         owner_client.get(step_url(large, step))
     with django_assert_num_queries(post_small):
         owner_client.post(step_url(large, step), data)
-    assert get_small <= 10 and post_small <= 12
+    assert get_small <= 12 and post_small <= 16  # metrics and links: two more tables

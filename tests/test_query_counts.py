@@ -96,9 +96,9 @@ def test_issue_list(owner_client, owner, django_assert_num_queries, query):
 
 
 # session + user, the issue's version (issues/issuecache.py), the issue, its milestones,
-# checklist items, updates (with authors), history; only the first three for a 304 and when
-# the rows are in the cache (tests/test_issuecache.py)
-DETAIL_QUERIES = 8
+# checklist items, updates (with authors), metrics, links, history; only the first three for a
+# 304 and when the rows are in the cache (tests/test_issuecache.py)
+DETAIL_QUERIES = 10
 
 
 def test_issue_page(owner_client, owner, django_assert_num_queries):
@@ -111,9 +111,9 @@ def test_issue_page(owner_client, owner, django_assert_num_queries):
     )
 
 
-# session + user, the issue's version, the issue, its milestones, checklist items, updates;
-# only the first three for a 304 and when the document is in the cache
-EXPORT_QUERIES = 7
+# session + user, the issue's version, the issue, its milestones, checklist items, updates,
+# metrics, links; only the first three for a 304 and when the document is in the cache
+EXPORT_QUERIES = 9
 
 
 @pytest.mark.parametrize("name", ["issue-export-md", "issue-body-md"])
@@ -127,8 +127,9 @@ def test_issue_markdown_exports(owner_client, owner, django_assert_num_queries, 
     )
 
 
-# session + user, the issues (one chunk of up to 500), their milestones, checklist items, updates
-LIST_EXPORT_QUERIES = 6
+# session + user, the issues (one chunk of up to 500), their milestones, checklist items, updates,
+# metrics and links
+LIST_EXPORT_QUERIES = 8
 
 
 def test_list_export_json(owner_client, owner, django_assert_num_queries):

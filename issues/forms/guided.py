@@ -11,13 +11,14 @@ import uuid
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from issues import deadlines, markdown
 from issues.forms import ascii_int
 from issues.limits import GITHUB_BODY_LIMIT
-from issues.models import Issue
-from issues.serialization import SCHEMA, TEXT_KEYS, has_visible_character
+from issues.models import Issue, Link, Metric
+from issues.serialization import LINK_SCHEMES, SCHEMA, TEXT_KEYS, has_visible_character
 
 LOGIN_RE = re.compile(SCHEMA["properties"]["assignees"]["items"]["pattern"])
 PRIORITY_HELP = format_html(
@@ -72,6 +73,35 @@ def _field_error_items(form, label_prefix=""):
         if name != forms.forms.NON_FIELD_ERRORS
         for error in errors
     ]
+
+
+def rows_from(data, prefix, fields):
+    """The rows of the formset ``prefix`` in POST-like ``data``, as tuples of ``fields``."""
+    total = ascii_int(data.get(f"{prefix}-TOTAL_FORMS")) or 0
+    return [
+        tuple(data.get(f"{prefix}-{i}-{name}", "") for name in fields)
+        for i in range(min(total, 1000))
+    ]
+
+
+def with_rows(data, prefix, fields, rows):
+    """``data`` with the rows of the formset ``prefix`` replaced (to add or remove a row
+    without JavaScript)."""
+    data = {key: value for key, value in data.items() if not key.startswith(f"{prefix}-")}
+    data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"})
+    for i, row in enumerate(rows):
+        data.update(
+            {f"{prefix}-{i}-{name}": value for name, value in zip(fields, row, strict=True)}
+        )
+    return data
+
+
+def _no_rows_unless_posted(data, prefix):
+    """Posted data without the rows of ``prefix`` (a client that knows no metrics or links)
+    means none, not a broken form."""
+    if data is None or f"{prefix}-TOTAL_FORMS" in data:
+        return data
+    return {**data, f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
 
 
 class StepForm(forms.Form):
@@ -162,6 +192,8 @@ class DetailsForm(StepForm):
         "data_involved",
         "environment",
         "todo",
+        "metrics",
+        "links",
     )
 
     description = _text(
@@ -207,6 +239,17 @@ class DetailsForm(StepForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, data=None, *, issue_data, **kwargs):
+        super().__init__(data, issue_data=issue_data, **kwargs)
+        metrics = [MetricForm.initial_row(m) for m in issue_data.get("metrics") or []]
+        self.metrics = MetricFormSet(
+            _no_rows_unless_posted(data, "metrics"), initial=metrics or [{}], prefix="metrics"
+        )
+        links = issue_data.get("links") or [{}]
+        self.links = LinkFormSet(
+            _no_rows_unless_posted(data, "links"), initial=links, prefix="links"
+        )
+
     def initial_from(self, issue_data):
         initial = super().initial_from(issue_data)
         initial["frameworks"] = ", ".join(issue_data.get("frameworks") or [])
@@ -230,6 +273,31 @@ class DetailsForm(StepForm):
             line for line in lines if line not in markdown.TODO_ITEMS
         ]
         return [{"text": text, "done": done.get(text, False)} for text in dict.fromkeys(texts)]
+
+    def data_from_initial(self):
+        data = super().data_from_initial()
+        for formset in (self.metrics, self.links):
+            for form in [formset.management_form, *formset]:
+                data.update({field.html_name: field.value() for field in form})
+        return data
+
+    def is_valid(self):
+        # All three are validated (no short circuit), so that every error is shown at once.
+        return self.metrics.is_valid() & self.links.is_valid() & super().is_valid()
+
+    def to_dict(self):
+        values = {key: self.cleaned_data[key] for key in self.keys[:-2]}
+        for name, formset in (("metrics", self.metrics), ("links", self.links)):
+            rows = formset.cleaned_data if formset.is_valid() else []
+            values[name] = [formset.form.to_dict(row) for row in rows if formset.form.filled(row)]
+        return values
+
+    def error_items(self):
+        items = super().error_items()
+        for label, formset in (("Metric", self.metrics), ("Link", self.links)):
+            for number, form in enumerate(formset, start=1):
+                items += _field_error_items(form, f"{label} {number}, ")
+        return items
 
     def clean_frameworks(self):
         frameworks = _comma_list(self.cleaned_data["frameworks"])
@@ -278,6 +346,108 @@ class MilestoneForm(forms.Form):
 
 
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=0, max_num=1000)
+
+
+class MetricForm(forms.Form):
+    """One row of Metrics (what a monitor saw); a blank row is ignored."""
+
+    name = _text("Metric", "e.g. recall@0.5, PSI(age), p95 latency", max_length=100)
+    value = forms.FloatField(label="Value", required=False)
+    threshold = forms.FloatField(label="Threshold", required=False)
+    baseline = forms.FloatField(label="Baseline", required=False)
+    direction = forms.ChoiceField(
+        label="Direction",
+        choices=Metric.DIRECTION_CHOICES,
+        initial=Metric.HIGHER_IS_BETTER,
+        required=False,
+    )
+    unit = _text("Unit", "", max_length=20)
+    observed_at = forms.DateTimeField(
+        label="Observed at",
+        required=False,
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
+        ),
+    )
+    # The direction alone does not make a row filled in.
+    FILLED_BY = ("name", "value", "threshold", "baseline", "unit", "observed_at")
+    FIELDS = ("name", "value", "threshold", "baseline", "direction", "unit", "observed_at")
+
+    @staticmethod
+    def initial_row(metric):
+        observed = metric.get("observed_at")
+        if observed:
+            moment = datetime.datetime.fromisoformat(observed.replace("Z", "+00:00"))
+            observed = timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
+        return {**metric, "observed_at": observed}
+
+    @classmethod
+    def filled(cls, row):
+        return any(row.get(name) not in (None, "") for name in cls.FILLED_BY)
+
+    @staticmethod
+    def to_dict(row):
+        observed = row["observed_at"]
+        return {
+            "name": row["name"],
+            "value": row["value"],
+            "baseline": row["baseline"],
+            "threshold": row["threshold"],
+            "direction": row["direction"] or Metric.HIGHER_IS_BETTER,
+            "unit": row["unit"],
+            "observed_at": observed and observed.isoformat(),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.filled(cleaned) and not cleaned.get("name") and "name" not in self.errors:
+            self.add_error("name", "Enter the name of this metric.")
+        if cleaned.get("name") and cleaned.get("value") is None and "value" not in self.errors:
+            self.add_error("value", "Enter the value of this metric.")
+        return cleaned
+
+
+class LinkForm(forms.Form):
+    """One row of Links; a blank row is ignored."""
+
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "Select one"), *Link.KIND_CHOICES], required=False
+    )
+    target = _text(
+        "Target",
+        "An http(s) URL, or an MLflow URI such as models:/fraud/12 or runs:/<id>/model",
+        max_length=2000,
+    )
+    label = _text("Label", "", max_length=200)
+    FIELDS = ("kind", "target", "label")
+
+    @staticmethod
+    def filled(row):
+        return any(row.get(name) for name in LinkForm.FIELDS)
+
+    @staticmethod
+    def to_dict(row):
+        return {"kind": row["kind"], "target": row["target"].strip(), "label": row["label"]}
+
+    def clean_target(self):
+        target = self.cleaned_data["target"].strip()
+        if target and not target.startswith(LINK_SCHEMES):
+            raise forms.ValidationError(
+                "Enter an http(s) URL or an MLflow URI (models:/NAME/VERSION, runs:/RUN_ID/PATH)."
+            )
+        return target
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.filled(cleaned) and not cleaned.get("target") and "target" not in self.errors:
+            self.add_error("target", "Enter where this link points.")
+        if cleaned.get("target") and not cleaned.get("kind"):
+            self.add_error("kind", "Select what this link is to.")
+        return cleaned
+
+
+MetricFormSet = forms.formset_factory(MetricForm, extra=0, max_num=50, validate_max=True)
+LinkFormSet = forms.formset_factory(LinkForm, extra=0, max_num=50, validate_max=True)
 
 
 class TimelineForm(StepForm):
@@ -372,29 +542,6 @@ class TimelineForm(StepForm):
             items += _field_error_items(form, f"Milestone {number}, ")
         return items
 
-    @staticmethod
-    def rows_from(data):
-        total = ascii_int(data.get("milestones-TOTAL_FORMS")) or 0
-        return [
-            (data.get(f"milestones-{i}-title", ""), data.get(f"milestones-{i}-date", ""))
-            for i in range(min(total, 1000))
-        ]
-
-    @staticmethod
-    def with_rows(data, rows):
-        """``data`` with its Milestones rows replaced (to add or remove a row without JS)."""
-        data = {key: value for key, value in data.items() if not key.startswith("milestones-")}
-        data.update(
-            {
-                "milestones-TOTAL_FORMS": str(len(rows)),
-                "milestones-INITIAL_FORMS": "0",
-            }
-        )
-        for i, (title, date) in enumerate(rows):
-            data[f"milestones-{i}-title"] = title
-            data[f"milestones-{i}-date"] = date
-        return data
-
 
 class ReviewForm(StepForm):
     """The Definition of Ready to tick before creating the issue."""
@@ -427,6 +574,14 @@ class ReviewForm(StepForm):
         }
 
 
+# The rows a step adds and removes with its buttons (``add_<name>``, ``remove_<name>``):
+# name → (formset prefix, row fields).
+ROW_SETS = {
+    "milestone": ("milestones", ("title", "date")),
+    "metric": ("metrics", MetricForm.FIELDS),
+    "link": ("links", LinkForm.FIELDS),
+}
+
 STEP_FORMS = {
     "overview": OverviewForm,
     "details": DetailsForm,
@@ -439,6 +594,8 @@ FORM_KEYS = tuple(key for form in STEP_FORMS.values() for key in form.keys)
 # What the user calls each of those keys (for messages about them).
 FIELD_LABELS = {
     "milestones": "Milestones",
+    "metrics": "Metrics",
+    "links": "Links",
     **{
         key: form.base_fields[key].label
         for form in STEP_FORMS.values()

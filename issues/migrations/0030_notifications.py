@@ -18,7 +18,7 @@ def backfill_resolved_on(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("issues", "0020_pendingedit_base"),
+        ("issues", "0025_api_tokens_metrics_links_alerts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

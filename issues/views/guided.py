@@ -22,9 +22,11 @@ from issues.forms.guided import (
     FIELD_LABELS,
     FORM_KEYS,
     GITHUB_BODY_LIMIT,
+    ROW_SETS,
     STEP_FORMS,
-    TimelineForm,
     overflow_message,
+    rows_from,
+    with_rows,
 )
 from issues.history import record_changes
 from issues.markdown import normalize
@@ -44,17 +46,19 @@ BUTTONS = (
     "csrfmiddlewaretoken",
     "action",
     "goto",
-    "remove_milestone",
     "preview",
     "edit_started",
     "confirm_duplicate",
+    *(f"remove_{name}" for name in ROW_SETS),
 )
 # The step that collects each key of the JSON form.
 KEY_STEPS = {key: step for step, form in STEP_FORMS.items() for key in form.keys}
 
 
 def _issues():
-    return Issue.objects.prefetch_related("milestones", "checklist_items", "updates")
+    return Issue.objects.prefetch_related(
+        "milestones", "checklist_items", "updates", "metrics", "links"
+    )
 
 
 def _typed(post):
@@ -261,6 +265,20 @@ def issue_new(request):
     return _render_step(request, "overview", form)
 
 
+def _changed_rows(post, action, typed):
+    """``typed`` with a row added or removed when a row's button was pressed, else None."""
+    for name, (prefix, fields) in ROW_SETS.items():
+        remove = ascii_int(post.get(f"remove_{name}"))
+        if action == f"add_{name}" or remove is not None:
+            rows = rows_from(typed, prefix, fields)
+            if action == f"add_{name}":
+                rows.append(("",) * len(fields))
+            elif remove < len(rows):
+                rows.pop(remove)
+            return with_rows(typed, prefix, fields, rows or [("",) * len(fields)])
+    return None
+
+
 def issue_step(request, pk, step):
     """One step of a draft or of an issue being edited: shown, saved, left by any button."""
     if step not in STEPS:
@@ -292,15 +310,10 @@ def issue_step(request, pk, step):
     target = request.POST.get("goto")
     # A step button of the progress indicator leaves the step as "Back" does.
     action = request.POST.get("action", "back" if target else "next")
-    remove = ascii_int(request.POST.get("remove_milestone"))
-    rows_changed = action == "add_milestone" or remove is not None
+    changed = _changed_rows(request.POST, action, typed)
+    rows_changed = changed is not None
     if rows_changed:
-        rows = TimelineForm.rows_from(typed)
-        if action == "add_milestone":
-            rows.append(("", ""))
-        elif remove < len(rows):
-            rows.pop(remove)
-        typed, target = TimelineForm.with_rows(typed, rows or [("", "")]), step
+        typed, target = changed, step
     elif target not in STEPS:
         index = STEPS.index(step) + (-1 if action == "back" else 1)
         target = STEPS[min(max(index, 0), len(STEPS) - 1)]
