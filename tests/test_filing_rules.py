@@ -198,3 +198,29 @@ def test_filing_one_issue_claims_no_other(owner, github, monkeypatch):
     file_issue(issue, owner)
     assert claimed == [None]
     assert row(other)["github_number"] is None
+
+
+def test_an_unknown_outcome_keeps_the_first_unknown_moment(owner, github):
+    issue = full_issue()
+    earlier = timezone.now() - datetime.timedelta(minutes=3)
+    Issue.objects.filter(pk=issue.pk).update(github_unknown_since=earlier)
+    github.fail_next(method="GET", status=502)
+    with pytest.raises(github_api.OutcomeUnknown):
+        file_issue(issue, owner)
+    assert row(issue)["github_unknown_since"] == earlier
+
+
+def test_each_outcome_is_logged_with_the_issue(owner, github, settings, caplog):
+    issue = full_issue()
+    caplog.set_level("INFO", logger="issues.filing")
+    file_issue(issue, owner)
+    other = full_issue()
+    Issue.objects.filter(pk=other.pk).update(name="Another")
+    settings.GITHUB_TOKEN = "wrong"
+    with pytest.raises(github_api.GitHubError) as error:
+        file_issue(Issue.objects.get(pk=other.pk), owner)
+    messages = [r.getMessage() for r in caplog.records if r.name == "issues.filing"]
+    assert messages == [
+        f"issue {issue.pk}: filed on GitHub as #1 (created)",
+        f"issue {other.pk}: filing on GitHub failed: {error.value}",
+    ]
