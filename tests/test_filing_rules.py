@@ -2,6 +2,7 @@
 and its time bounds on both sides (a claim's expiry, the look-back window)."""
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -46,6 +47,7 @@ def test_a_filing_leaves_the_number_the_link_and_nothing_in_flight(owner, github
     assert state["github_unknown_since"] is None
     change = IssueChange.objects.get(issue=issue)
     assert (change.field, change.user, change.old) == ("github", owner, "")
+    assert json.loads(change.new) == {"number": 1, "url": filed.url}
     again = file_issue(Issue.objects.get(pk=issue.pk), owner)
     assert (again.number, again.url, again.how) == (1, filed.url, "already")
     assert again.dropped == filing.NOTHING_DROPPED
