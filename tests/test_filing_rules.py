@@ -73,7 +73,11 @@ def test_a_claim_expires_after_five_minutes_exactly(owner, github, age, taken_ov
     assert [r.path for r in github.requests][:2] == ["/user", "/repos/ml-team/models/issues"]
 
 
-def test_the_look_back_starts_an_hour_before_now_or_at_the_unknown_attempt(owner, github):
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo"])
+def test_the_look_back_starts_an_hour_before_now_or_at_the_unknown_attempt(
+    owner, github, settings, zone
+):
+    settings.TIME_ZONE = zone
     issue = full_issue()
     recent = timezone.now() - datetime.timedelta(minutes=2)
     Issue.objects.filter(pk=issue.pk).update(github_unknown_since=recent)
@@ -88,8 +92,15 @@ def test_the_look_back_starts_an_hour_before_now_or_at_the_unknown_attempt(owner
     other = full_issue()
     Issue.objects.filter(pk=other.pk).update(github_unknown_since=long_ago)
     file_issue(other, owner)
-    [since] = [r for r in github.requests if "since" in r.query][-1].query["since"]
-    assert datetime.datetime.fromisoformat(since) == long_ago.replace(microsecond=0)
+    search = [r for r in github.requests if "since" in r.query][-1]
+    assert search.query == {
+        "creator": [github.LOGIN],
+        "since": [long_ago.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")],
+        "state": ["all"],
+        "sort": ["created"],
+        "direction": ["desc"],
+        "per_page": ["100"],
+    }
 
 
 def test_an_issue_found_on_github_is_linked_not_filed_again(owner, github):
@@ -226,3 +237,17 @@ def test_each_outcome_is_logged_with_the_issue(owner, github, settings, caplog):
         f"issue {issue.pk}: filed on GitHub as #1 (created)",
         f"issue {other.pk}: filing on GitHub failed: {error.value}",
     ]
+
+
+def test_a_token_without_a_user_cannot_look_for_an_earlier_filing(owner, github):
+    issue = full_issue()
+    Issue.objects.filter(pk=issue.pk).update(github_unknown_since=timezone.now())
+    github.fail_next(method="GET", status=200, body={"id": 1})
+    with pytest.raises(github_api.GitHubError) as error:
+        file_issue(issue, owner)
+    assert error.value.message == (
+        "GitHub did not say which user the token belongs to (GET /user has no login), so dskit "
+        "cannot look for an issue it may already have created. Use a personal access token as "
+        "GITHUB_TOKEN and try again."
+    )
+    assert github.writes("POST") == []
