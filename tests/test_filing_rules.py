@@ -2,6 +2,7 @@
 and its time bounds on both sides (a claim's expiry, the look-back window)."""
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -46,6 +47,7 @@ def test_a_filing_leaves_the_number_the_link_and_nothing_in_flight(owner, github
     assert state["github_unknown_since"] is None
     change = IssueChange.objects.get(issue=issue)
     assert (change.field, change.user, change.old) == ("github", owner, "")
+    assert json.loads(change.new) == {"number": 1, "url": filed.url}
     again = file_issue(Issue.objects.get(pk=issue.pk), owner)
     assert (again.number, again.url, again.how) == (1, filed.url, "already")
     assert again.dropped == filing.NOTHING_DROPPED
@@ -71,7 +73,11 @@ def test_a_claim_expires_after_five_minutes_exactly(owner, github, age, taken_ov
     assert [r.path for r in github.requests][:2] == ["/user", "/repos/ml-team/models/issues"]
 
 
-def test_the_look_back_starts_an_hour_before_now_or_at_the_unknown_attempt(owner, github):
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo"])
+def test_the_look_back_starts_an_hour_before_now_or_at_the_unknown_attempt(
+    owner, github, settings, zone
+):
+    settings.TIME_ZONE = zone
     issue = full_issue()
     recent = timezone.now() - datetime.timedelta(minutes=2)
     Issue.objects.filter(pk=issue.pk).update(github_unknown_since=recent)
@@ -86,8 +92,15 @@ def test_the_look_back_starts_an_hour_before_now_or_at_the_unknown_attempt(owner
     other = full_issue()
     Issue.objects.filter(pk=other.pk).update(github_unknown_since=long_ago)
     file_issue(other, owner)
-    [since] = [r for r in github.requests if "since" in r.query][-1].query["since"]
-    assert datetime.datetime.fromisoformat(since) == long_ago.replace(microsecond=0)
+    search = [r for r in github.requests if "since" in r.query][-1]
+    assert search.query == {
+        "creator": [github.LOGIN],
+        "since": [long_ago.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")],
+        "state": ["all"],
+        "sort": ["created"],
+        "direction": ["desc"],
+        "per_page": ["100"],
+    }
 
 
 def test_an_issue_found_on_github_is_linked_not_filed_again(owner, github):
@@ -198,3 +211,43 @@ def test_filing_one_issue_claims_no_other(owner, github, monkeypatch):
     file_issue(issue, owner)
     assert claimed == [None]
     assert row(other)["github_number"] is None
+
+
+def test_an_unknown_outcome_keeps_the_first_unknown_moment(owner, github):
+    issue = full_issue()
+    earlier = timezone.now() - datetime.timedelta(minutes=3)
+    Issue.objects.filter(pk=issue.pk).update(github_unknown_since=earlier)
+    github.fail_next(method="GET", status=502)
+    with pytest.raises(github_api.OutcomeUnknown):
+        file_issue(issue, owner)
+    assert row(issue)["github_unknown_since"] == earlier
+
+
+def test_each_outcome_is_logged_with_the_issue(owner, github, settings, caplog):
+    issue = full_issue()
+    caplog.set_level("INFO", logger="issues.filing")
+    file_issue(issue, owner)
+    other = full_issue()
+    Issue.objects.filter(pk=other.pk).update(name="Another")
+    settings.GITHUB_TOKEN = "wrong"
+    with pytest.raises(github_api.GitHubError) as error:
+        file_issue(Issue.objects.get(pk=other.pk), owner)
+    messages = [r.getMessage() for r in caplog.records if r.name == "issues.filing"]
+    assert messages == [
+        f"issue {issue.pk}: filed on GitHub as #1 (created)",
+        f"issue {other.pk}: filing on GitHub failed: {error.value}",
+    ]
+
+
+def test_a_token_without_a_user_cannot_look_for_an_earlier_filing(owner, github):
+    issue = full_issue()
+    Issue.objects.filter(pk=issue.pk).update(github_unknown_since=timezone.now())
+    github.fail_next(method="GET", status=200, body={"id": 1})
+    with pytest.raises(github_api.GitHubError) as error:
+        file_issue(issue, owner)
+    assert error.value.message == (
+        "GitHub did not say which user the token belongs to (GET /user has no login), so dskit "
+        "cannot look for an issue it may already have created. Use a personal access token as "
+        "GITHUB_TOKEN and try again."
+    )
+    assert github.writes("POST") == []

@@ -266,3 +266,11 @@ def test_the_body_limit_message():
         "The issue's Markdown body is 70,000 characters long; GitHub accepts at most 65,536. "
         "Nothing was sent. Shorten the longest sections (description, updates) and try again."
     )
+
+
+def test_an_unknown_outcome_says_what_to_do():
+    assert github.OutcomeUnknown("GitHub did not answer.").message == (
+        "GitHub did not answer. It is not known whether GitHub acted on the request. Try again: "
+        "before filing, dskit looks on GitHub for an issue it may already have created and links "
+        "it instead of filing a second one."
+    )
