@@ -63,8 +63,8 @@ def test_full_json_end_to_end_gives_full_md(logged_in_page, live_server):
     expect(page.get_by_label(ADDED_ITEM)).not_to_be_checked()
 
     for update in FULL["updates"]:
-        page.get_by_label("Date", exact=True).fill(update["date"])
-        page.get_by_label("Update", exact=True).fill(update["text"])
+        page.locator("#id_update-date").fill(update["date"])
+        page.get_by_role("textbox", name="Update", exact=True).fill(update["text"])
         page.get_by_role("button", name="Add update").click()
         expect(page.get_by_text("Update added.")).to_be_visible()
     expect(page.locator("#updates li")).to_have_count(2)

@@ -46,8 +46,8 @@ def test_tick_items_add_an_item_and_updates(logged_in_page, live_server, owner):
     expect(page.get_by_text("Removed “Add a recall alert” from the To-Do List.")).to_be_visible()
 
     for date, text in [("2026-11-18", "Reported."), ("2026-11-19", "Root cause *found*.")]:
-        page.get_by_label("Date", exact=True).fill(date)
-        page.get_by_label("Update", exact=True).fill(text)
+        page.locator("#id_update-date").fill(date)
+        page.get_by_role("textbox", name="Update", exact=True).fill(text)
         page.get_by_role("button", name="Add update").click()
         expect(page.get_by_text("Update added.")).to_be_visible()
     updates = page.locator("#updates li")
