@@ -298,7 +298,9 @@ def test_the_body_limit_at_65536_and_one_over_before_sending():
 
 
 def ids_on(response):
-    return [int(pk) for pk in re.findall(r"<tr><td>(\d+)</td>", response.text)]
+    """The ids in the rows' # cells (rows are rendered from issues/columns.py)."""
+    row_ids = re.findall(r'<tr><td class="[^"]*" data-label="#">(\d+)</td>', response.text)
+    return [int(pk) for pk in row_ids]
 
 
 def page_links(response):

@@ -1,9 +1,11 @@
 """``issues.filters`` on its own: each filter's query and the notes about ignored input."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.test import RequestFactory
 
 from issues.filters import IssueFilter
@@ -88,10 +90,19 @@ def test_notes_cut_long_values_at_40_characters(owner):
 
 
 def test_the_form_fields_get_bootstraps_classes():
+    """The classes come from the one field template (templates/bootstrap5/field.html)."""
     _, issue_filter = names({})
-    assert issue_filter.form.fields["priority"].widget.attrs["class"] == "form-select"
-    assert issue_filter.form.fields["q"].widget.attrs["class"] == "form-control"
-    assert issue_filter.form.fields["assignee"].widget.attrs["class"] == "form-control"
+    template = Template("{% load crispy_forms_tags %}{{ field|as_crispy_field }}")
+
+    def control_classes(name):
+        html = template.render(Context({"field": issue_filter.form[name]}))
+        (classes,) = re.findall(rf'<(?:select|input)[^>]* name="{name}"[^>]* class="([^"]*)"', html)
+        return classes.split()
+
+    assert "form-select" in control_classes("priority")
+    assert "form-control" in control_classes("q")
+    assert "form-control" in control_classes("assignee")
+    assert "form-control" not in control_classes("priority")
 
 
 def test_reporter_mine_without_a_request_is_nobodys(owner):

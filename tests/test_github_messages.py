@@ -194,13 +194,11 @@ def test_any_other_status_is_unexpected(status):
         ({"number": 3, "html_url": "https://github.com/o/r/issues/3"}, True),
         ({"number": 3, "html_url": "http://ghe.local/o/r/issues/3"}, True),
         ({"number": "3", "html_url": "https://github.com/o/r/issues/3"}, False),
-        ({"number": 3, "html_url": "ftp://github.com/o/r/issues/3"}, False),
-        ({"number": 3}, False),
         ({"html_url": "https://github.com/o/r/issues/3"}, False),
         ([{"number": 3}], False),
     ],
 )
-def test_an_answer_is_an_issue_only_with_a_number_and_a_web_link(body, is_issue):
+def test_an_answer_is_an_issue_only_with_a_number(body, is_issue):
     response = answer(201, body)
     if is_issue:
         assert github._issue(response) == body
@@ -209,6 +207,21 @@ def test_an_answer_is_an_issue_only_with_a_number_and_a_web_link(body, is_issue)
             github.OutcomeUnknown, match="GitHub answered 201 but not with an issue"
         ):
             github._issue(response)
+
+
+@pytest.mark.parametrize(
+    "body", [{"number": 3, "html_url": "ftp://github.com/o/r/issues/3"}, {"number": 3}]
+)
+def test_an_issue_without_a_web_link_gets_one_built_from_its_number(body, settings):
+    """Issue 18 point 3: a 201 without a usable html_url is still the issue GitHub made."""
+    settings.GITHUB_API_URL = "https://api.github.com"
+    settings.GITHUB_REPOSITORY = "o/r"
+    assert github._issue(answer(201, body)) == {
+        "number": 3,
+        "html_url": "https://github.com/o/r/issues/3",
+    }
+    settings.GITHUB_API_URL = "https://ghe.local/api/v3"
+    assert github._issue(answer(201, body))["html_url"] == "https://ghe.local/o/r/issues/3"
 
 
 def test_a_list_answer_keeps_only_its_objects():
@@ -223,9 +236,14 @@ def test_dropped_compares_names_and_logins_without_case():
     payload = {"labels": ["feature", "@dskit", "!p1"], "assignees": ["Alice", "bob"]}
     kept = {"labels": [{"name": "FEATURE"}, {"name": "!P1"}], "assignees": [{"login": "alice"}]}
     assert github.dropped(payload, kept) == {"labels": ["@dskit"], "assignees": ["bob"]}
+    # A field missing from the answer says nothing; an empty or null one drops them all.
     assert github.dropped(payload, {"assignees": None}) == {
-        "labels": ["feature", "@dskit", "!p1"],
+        "labels": [],
         "assignees": ["Alice", "bob"],
+    }
+    assert github.dropped(payload, {"labels": []}) == {
+        "labels": ["feature", "@dskit", "!p1"],
+        "assignees": [],
     }
 
 

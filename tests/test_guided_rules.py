@@ -67,12 +67,14 @@ def test_assignees_each_checked():
 
 
 def test_rows_from_and_with_rows():
+    prefix, fields = guided.ROW_SETS["milestone"]
+    assert (prefix, fields) == ("milestones", ("title", "date"))
     data = {"milestones-TOTAL_FORMS": "2", "milestones-0-title": "A", "milestones-0-date": "d"}
-    assert guided.TimelineForm.rows_from(data) == [("A", "d"), ("", "")]
-    assert guided.TimelineForm.rows_from({}) == []
-    assert len(guided.TimelineForm.rows_from({"milestones-TOTAL_FORMS": "5000"})) == 1000
-    replaced = guided.TimelineForm.with_rows(
-        {"milestones-9-title": "old", "reported_date": "r"}, [("T", "D")]
+    assert guided.rows_from(data, prefix, fields) == [("A", "d"), ("", "")]
+    assert guided.rows_from({}, prefix, fields) == []
+    assert len(guided.rows_from({"milestones-TOTAL_FORMS": "5000"}, prefix, fields)) == 1000
+    replaced = guided.with_rows(
+        {"milestones-9-title": "old", "reported_date": "r"}, prefix, fields, [("T", "D")]
     )
     assert replaced == {
         "reported_date": "r",
@@ -81,6 +83,12 @@ def test_rows_from_and_with_rows():
         "milestones-0-title": "T",
         "milestones-0-date": "D",
     }
+    # The same mechanism serves every row set: each keeps the others' keys.
+    for prefix, fields in guided.ROW_SETS.values():
+        row = tuple(f"v{index}" for index in range(len(fields)))
+        data = guided.with_rows({"other": "x"}, prefix, fields, [row])
+        assert guided.rows_from(data, prefix, fields) == [row]
+        assert data["other"] == "x"
 
 
 def test_a_saved_step_validates_again_as_it_was_saved():

@@ -68,7 +68,15 @@ MINIMAL = {"name": "n", "type": "other", "description": "d", "priority": "p1"}
                 "related_project: must be at most 200 characters",
             ],
         ),
-        ({**MINIMAL, "github": {"number": 0, "url": "https://x"}}, None),
+        (
+            {**MINIMAL, "github": {"number": 0, "url": "https://github.com/o/r/issues/3"}},
+            ["github.number: 0 is less than the minimum of 1"],
+        ),
+        (
+            {**MINIMAL, "github": {"number": 3, "url": "https://x"}},
+            ["github.url: 'https://x' is not an http or https URL"],
+        ),
+        ({**MINIMAL, "github": {"number": 3, "url": "https://github.com/o/r/issues/3"}}, []),
         ({**MINIMAL, "reported_date": "2026-01-02", "target_date": "2026-01-01"}, None),
         ({**MINIMAL, "reported_date": "2026-01-02", "target_date": "2026-01-02"}, []),
         ({**MINIMAL, "target_date": None}, []),

@@ -92,20 +92,16 @@ def test_ticks_toggle_exactly_the_differences_and_a_no_op_changes_nothing(owner)
     assert done == [False, False, True, False, False]
 
 
-def test_ensure_checklists_adds_only_the_missing_lists_and_keeps_the_version(owner):
-    issue = make_issue(owner)
-    ChecklistItem.objects.filter(issue=issue).exclude(checklist=ChecklistItem.TODO).delete()
-    ChecklistItem.objects.filter(issue=issue, position=0).update(done=True)
-    issue = tracking.ensure_checklists(load(issue))
+def test_a_new_issue_has_every_template_checklist_as_rows_from_creation(owner):
+    """tracking.ensure_checklists is gone: the rows exist from creation (migration 0012)."""
+    issue = load(make_issue(owner))
     for checklist, texts in ChecklistItem.TEMPLATE_ITEMS.items():
         rows = tracking.items_of(issue, checklist)
         assert [row.text for row in rows] == list(texts)
         assert [row.position for row in rows] == list(range(len(texts)))
-        assert all(row.from_template for row in rows)
-    assert tracking.progress(issue, ChecklistItem.TODO) == (1, 6)
+        assert all(row.from_template and not row.done for row in rows)
+        assert tracking.progress(issue, checklist) == (0, len(texts))
     assert Issue.objects.get(pk=issue.pk).version == 1
-    same = load(issue)
-    assert tracking.ensure_checklists(same) is same
 
 
 def test_change_status_logs_who_and_dates_it_today(owner):
