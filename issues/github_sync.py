@@ -100,7 +100,14 @@ def comment_created(issue, payload):
     if GitHubComment.objects.filter(comment_id=comment["id"]).exists():
         return
     date = _date(comment.get("created_at"))
-    update = tracking.add_update(issue, None, issue.version, date, _comment_text(comment))
+    update = tracking.add_update(
+        issue,
+        None,
+        issue.version,
+        date,
+        _comment_text(comment),
+        comment_by=f"{_login(comment.get('user'))} on GitHub",
+    )
     GitHubComment.objects.create(update=update, comment_id=comment["id"])
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from issues import notify
 from issues.filters import OPEN_STATUSES
 from issues.models import AlertIssue, Issue, Metric
 from issues.serialization import LINK_SCHEMES, create_issue, validate
@@ -205,6 +206,7 @@ def fire(key, data, user, since=None):
                 claim = AlertIssue.objects.create(key=key)
                 claim.issue = create_issue(checked(data), reporter=user)
                 claim.save(update_fields=["issue"])
+                notify.issue_created(claim.issue, user)
             return Outcome(claim.issue, "created")
         except IntegrityError:
             # A concurrent delivery of the same alert opened it first.

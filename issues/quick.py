@@ -1,7 +1,9 @@
 """Quick issues: an open issue from one screen, the rest of the template filled in later."""
 
+from django.db import transaction
 from django.utils import timezone
 
+from issues import notify
 from issues.models import Issue
 from issues.serialization import create_issue
 
@@ -35,12 +37,15 @@ LATER_SECTIONS = [
 def create_quick_issue(data, reporter):
     """Create an open issue from the Quick issue form's keys, reported today.
 
-    The one place a quick issue is made: hook here (e.g. notifications) to see every one.
+    The one place a quick issue is made: the issue and its notifications commit together.
     """
-    return create_issue(
-        {**data, "status": Issue.OPEN, "reported_date": timezone.localdate().isoformat()},
-        reporter=reporter,
-    )
+    with transaction.atomic():
+        issue = create_issue(
+            {**data, "status": Issue.OPEN, "reported_date": timezone.localdate().isoformat()},
+            reporter=reporter,
+        )
+        notify.issue_created(issue, reporter)
+    return issue
 
 
 def empty_sections(issue):

@@ -101,10 +101,15 @@ def remove_item(issue, user, version, item):
         item.delete()
 
 
-def add_update(issue, user, version, date, text):
+def add_update(issue, user, version, date, text, comment_by=None):
+    """Log an update; ``comment_by`` names the author of a comment (e.g. on GitHub), which is
+    announced as a comment instead of an update."""
     with tracked_change(issue, user, version):
         update = Update.objects.create(issue=issue, date=date, text=text, author=user)
-        notify.update_added(issue, user, text)
+        if comment_by:
+            notify.comment_added(issue, comment_by, text, actor=user)
+        else:
+            notify.update_added(issue, user, text)
     return update
 
 

@@ -10,7 +10,18 @@ from django.contrib.auth import get_user_model
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from issues.models import ChecklistItem, Issue, IssueChange, Milestone, PendingEdit, Update
+from issues.models import (
+    ApiToken,
+    ChecklistItem,
+    GitHubBodyChange,
+    Issue,
+    IssueChange,
+    Milestone,
+    Notification,
+    PendingEdit,
+    Profile,
+    Update,
+)
 from issues.serialization import issue_to_dict, validate
 from issues.tracking import tracked_issues
 
@@ -66,13 +77,35 @@ NASTY = [
     "review",
     "/accounts/login/",
     "https://evil.example/",
+    "update",
+    "github",
+    "dskit",
+    "duplicate",
+    "wont_fix",
+    "description",
+    "read",
+    "write",
+    "intake",
+    "maya@example.org",
 ]
 # Text a browser can send: any character but lone surrogates (not encodable as UTF-8).
 text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40)
 value = st.one_of(text, st.sampled_from(NASTY))
 values = st.one_of(value, st.lists(value, min_size=2, max_size=3))
 
-MODELS = [Issue, ChecklistItem, Milestone, Update, IssueChange, PendingEdit, get_user_model()]
+MODELS = [
+    Issue,
+    ChecklistItem,
+    Milestone,
+    Update,
+    IssueChange,
+    PendingEdit,
+    get_user_model(),
+    ApiToken,
+    Profile,
+    GitHubBodyChange,
+    Notification,
+]
 
 
 def row_counts():

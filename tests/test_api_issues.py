@@ -255,6 +255,14 @@ def test_status_gates_answer_409_with_unmet_items_unless_overridden(api, caplog)
     assert api.post(f"/api/v1/issues/{pk}/status", {"status": "resolved"}).status_code == 200
 
 
+@pytest.mark.parametrize("status", [[], {}, ["open"], None, 1])
+def test_a_status_that_is_not_a_string_gets_422(api, status):
+    pk = created(api, minimal()).json()["id"]
+    response = api.post(f"/api/v1/issues/{pk}/status", {"status": status})
+    assert_problem(response, 422)
+    assert Issue.objects.get().status == "open" and Issue.objects.get().version == 1
+
+
 def test_github_filing_once_and_its_errors(api, github, settings):
     pk = created(api).json()["id"]
     response = api.post(f"/api/v1/issues/{pk}/github")

@@ -8,8 +8,13 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from issues import github_review
 from issues.forms.guided import STEP_FORMS
-from issues.models import ChecklistItem, Issue
+from issues.forms.profile import ProfileForm
+from issues.forms.quick import CloseForm, QuickIssueForm
+from issues.forms.tokens import TokenForm
+from issues.models import ChecklistItem, GitHubBodyChange, Issue
+from issues.tokens import create_token
 from tests.factories import make_issue
 from tests.fuzz_support import (
     assert_every_issue_is_whole,
@@ -93,17 +98,65 @@ ENDPOINTS = {
     "github": ("owner", lambda f: reverse("issue-github", args=[f["issue"].pk]), ["action"]),
     "delete": ("staff", lambda f: reverse("issue-delete", args=[f["spare"].pk]), ["confirm"]),
     "logout": ("owner", lambda f: reverse("logout"), ["next"]),
+    "quick": (
+        "owner",
+        lambda f: reverse("issue-quick"),
+        [*QuickIssueForm.base_fields, "preview"],
+    ),
+    "markdown-preview": ("owner", lambda f: reverse("markdown-preview"), ["text", "field"]),
+    "discard-draft": (
+        "owner",
+        lambda f: reverse("issue-discard", args=[f["draft"].pk]),
+        ["confirm"],
+    ),
+    "close": (
+        "owner",
+        lambda f: reverse("issue-close", args=[f["issue"].pk]),
+        [*CloseForm.base_fields, "version"],
+    ),
+    "github-update": (
+        "owner",
+        lambda f: reverse("issue-github", args=[f["filed"].pk]),
+        ["action", "version"],
+    ),
+    "token-create": (
+        "owner",
+        lambda f: reverse("api-tokens"),
+        list(TokenForm.base_fields),
+    ),
+    "token-revoke": (
+        "owner",
+        lambda f: reverse("api-token-revoke", args=[f["token"].pk]),
+        ["confirm"],
+    ),
+    "profile": ("owner", lambda f: reverse("profile"), ["email", *ProfileForm._meta.fields]),
+    "import-markdown": (
+        "owner",
+        lambda f: reverse("issue-import-markdown"),
+        ["text", "files", "confirm", "texts"],
+    ),
+    "github-changes": (
+        "owner",
+        lambda f: reverse("issue-github-changes", args=[f["issue"].pk]),
+        [*(f"take_{key}" for key in github_review.FIELDS), "version"],
+    ),
 }
 
 
 @pytest.fixture
-def fixtures(owner, staff):
+def fixtures(owner, staff, settings):
+    settings.GITHUB_TOKEN, settings.GITHUB_REPOSITORY = "fuzz-token", "ml-team/models"
+    settings.GITHUB_API_URL = "http://127.0.0.1:9"
     issue = make_issue(owner)
     item = ChecklistItem.objects.create(
         issue=issue, checklist=ChecklistItem.TODO, position=99, text="Added"
     )
     update = issue.updates.create(date="2026-01-02", text="First.", author=owner)
     draft = make_issue(owner, status=Issue.DRAFT, description="", priority="")
+    # Edited on GitHub: "Review GitHub changes" has something to review.
+    GitHubBodyChange.objects.create(issue=issue, body="## Overview\n\nChanged.", login="gh")
+    # Filed on GitHub, which is not listening (127.0.0.1:9): "Update on GitHub" fails cleanly.
+    filed = make_issue(owner, github_number=7)
     clients = {"anonymous": Client(), "owner": Client(), "staff": Client()}
     clients["owner"].force_login(owner)
     clients["staff"].force_login(staff)
@@ -113,6 +166,8 @@ def fixtures(owner, staff):
         "update": update,
         "draft": draft,
         "spare": make_issue(owner),
+        "filed": filed,
+        "token": create_token(owner, "fuzzed", ["read"])[0],
         "clients": clients,
         "owner": owner,
     }

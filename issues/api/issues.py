@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router
 
-from issues import filing, github, markdown
+from issues import filing, github, markdown, notify
 from issues.api.auth import scope
 from issues.api.common import (
     etag,
@@ -23,7 +23,7 @@ from issues.api.common import (
 )
 from issues.api.problems import Problem, invalid
 from issues.filters import IssueFilter
-from issues.models import ApiToken, IdempotentRequest
+from issues.models import ApiToken, IdempotentRequest, Issue
 from issues.serialization import (
     CHECKLIST_KEYS,
     apply_dict,
@@ -173,6 +173,8 @@ def create(request):
         with transaction.atomic():
             issue = create_issue(data, reporter=request.user)
             issue = tracked_issues().get(pk=issue.pk)
+            if issue.status != Issue.DRAFT:
+                notify.issue_created(issue, request.user)
             body = json.dumps(issue_json(request, issue), ensure_ascii=False)
             location = request.build_absolute_uri(f"{request.path}/{issue.pk}")
             headers = {"Location": location, "ETag": etag(issue)}
@@ -388,7 +390,7 @@ def post_status(request, pk: int):
     if not isinstance(reason, str):
         raise invalid(["override_reason: must be a string"])
     reason = markdown.normalize(reason)
-    if status not in STATUS_LABELS or status == issue.DRAFT:
+    if not isinstance(status, str) or status not in STATUS_LABELS or status == issue.DRAFT:
         raise invalid([f"status: {status!r} is not one of {', '.join(map(repr, TRANSITIONS))}"])
     if status not in TRANSITIONS.get(issue.status, []):
         allowed = ", ".join(TRANSITIONS.get(issue.status, [])) or "none"
