@@ -161,7 +161,8 @@ def test_close_reopen_and_the_markdown_preview(logged_in_page, live_server, owne
     issue = create_issue(FULL, reporter=owner)
     page.goto(f"{base}/issues/{issue.pk}/")
     # The update's text area has Write/Preview tabs too.
-    page.get_by_label("Update", exact=True).fill("Rolled back:\n- [x] eu-west")
+    # By its accessible name: the label's required mark is aria-hidden.
+    page.get_by_role("textbox", name="Update", exact=True).fill("Rolled back:\n- [x] eu-west")
     page.get_by_role("tab", name="Preview").click()
     expect(page.locator("#updates [data-preview-output]").get_by_role("checkbox")).to_be_checked()
     page.get_by_role("tab", name="Write").click()
