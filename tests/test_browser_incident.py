@@ -214,6 +214,18 @@ def test_everything_but_shortcuts_works_without_javascript(browser, live_server,
     page.get_by_role("button", name="Create issue", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Feature store lagging")
     issue = Issue.objects.get(name="Feature store lagging")
+    # The Update box's Preview button shows the rendering, keeps the text, saves nothing.
+    page.get_by_role("textbox", name="Update", exact=True).fill("- [x] backfill restarted")
+    page.get_by_role("button", name="Preview Update").click()
+    preview = page.get_by_role("region", name="Preview of Update")
+    expect(preview.get_by_role("checkbox", name="backfill restarted")).to_be_disabled()
+    expect(page.get_by_role("textbox", name="Update", exact=True)).to_have_value(
+        "- [x] backfill restarted"
+    )
+    assert not issue.updates.exists()
+    page.get_by_role("button", name="Add update", exact=True).click()
+    expect(page.get_by_text("Update added.")).to_be_visible()
+    assert issue.updates.get().text == "- [x] backfill restarted"
 
     page.get_by_text("Close with a reason").click()
     page.get_by_label("Duplicate").check()
