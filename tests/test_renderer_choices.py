@@ -97,9 +97,9 @@ def test_every_choice_reaches_the_list_and_the_issue_page(owner_client, owner):
         made.append((issue, value, environment, priority))
     html = owner_client.get("/").text
     for issue, value, environment, priority in made:
-        row = html.split(f'<a href="/issues/{issue.pk}/">Kind {value}</a>')[1].split("</tr>")[0]
-        assert f"<td>{markdown.TYPE_LABELS[value]}</td>" in row
-        assert f"<td>{environment}</td>" in row
+        row = html.split(f'href="/issues/{issue.pk}/">Kind {value}</a>')[1].split("</tr>")[0]
+        assert f'data-label="Type of Issue">{markdown.TYPE_LABELS[value]}</td>' in row
+        assert f'data-label="Environment">{environment}</td>' in row
         assert f">!{priority}</span>" in row
         body = owner_client.get(f"/issues/{issue.pk}/body.md").text
         assert f"**Type of Issue:** {markdown.TYPE_LABELS[value]}" in lines(body)
