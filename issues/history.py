@@ -2,7 +2,7 @@
 
 import json
 
-from issues.models import IssueChange
+from issues.models import IssueChange, Link
 
 
 def _as_text(value):
@@ -52,6 +52,47 @@ def _update_changes(old, new):
     ][:3]
 
 
+LINK_KINDS = dict(Link.KIND_CHOICES)
+
+
+def _metric_value(metric):
+    return f"{metric['value']:g}{metric.get('unit') or ''}"
+
+
+def _metric_changes(old, new):
+    """Metrics by name: "added 'recall = 0.91'", "recall: 0.91 → 0.78", "removed 'recall'"."""
+    was = {m["name"]: m for m in json.loads(old or "[]")}
+    now = {m["name"]: m for m in json.loads(new or "[]")}
+    parts = []
+    for name, metric in now.items():
+        if name not in was:
+            parts.append(f"added '{name} = {_metric_value(metric)}'")
+        elif _metric_value(was[name]) != _metric_value(metric):
+            parts.append(f"{name}: {_metric_value(was[name])} → {_metric_value(metric)}")
+        elif was[name] != metric:
+            parts.append(f"changed '{name}'")
+    return parts + [f"removed '{name}'" for name in was if name not in now]
+
+
+def _link_text(link):
+    return f"{LINK_KINDS.get(link['kind'], link['kind'])} {link['target']}"
+
+
+def _link_changes(old, new):
+    """Links as "Kind target": added, removed or (same target) changed."""
+    was = {link["target"]: link for link in json.loads(old or "[]")}
+    now = {link["target"]: link for link in json.loads(new or "[]")}
+    return (
+        [f"added '{_link_text(link)}'" for target, link in now.items() if target not in was]
+        + [
+            f"changed '{_link_text(link)}'"
+            for target, link in now.items()
+            if target in was and was[target] != link
+        ]
+        + [f"removed '{_link_text(link)}'" for target, link in was.items() if target not in now]
+    )
+
+
 def _plain(key, text, value_labels):
     """A short field's value as people write it ("!p1", "Model Performance", "a, b")."""
     if text.startswith("["):
@@ -70,6 +111,12 @@ def describe(change, labels, value_labels):
         parts = _checklist_changes(change.old, change.new)
     elif change.field == "updates":
         parts = _update_changes(change.old, change.new)
+    elif change.field == "metrics":
+        parts = _metric_changes(change.old, change.new)
+    elif change.field == "links":
+        parts = _link_changes(change.old, change.new)
+    elif change.field == "github" and change.new:
+        return f"{label}: filed as #{json.loads(change.new)['number']}"
     else:
         old, new = (_plain(change.field, text, value_labels) for text in (change.old, change.new))
         if all(len(value) <= SHORT_VALUE and "\n" not in value for value in (old, new)):

@@ -219,6 +219,9 @@ def test_incident_pages_in_light_and_dark_mode(logged_in_page, live_server, owne
     post_step(theirs, edited, "details", {**full_steps()["details"], "description": "Theirs"})
     post_step(theirs, edited, "review", full_steps()["review"], action="finish")
     draft = start_draft(mine)
+    correctable = quick.updates.first()
+    correctable.author = owner
+    correctable.save()
     audit = Audit(page)
 
     for scheme in ("light", "dark"):
@@ -241,6 +244,17 @@ def test_incident_pages_in_light_and_dark_mode(logged_in_page, live_server, owne
         page.get_by_text("Close with a reason").click()
         audit.check(f"{scheme}: issue page with empty sections and the close form")
         assert unticked_checkbox_contrast(page) >= 3, scheme
+        # The no-JavaScript Preview button of the Update box (hidden when the tabs work).
+        page.get_by_role("textbox", name="Update", exact=True).fill("- [x] rolled back")
+        page.locator("#updates [data-preview-button]").evaluate("button => button.click()")
+        preview = page.get_by_role("region", name="Preview of Update")
+        expect(preview.get_by_role("checkbox", name="rolled back")).to_be_checked()
+        audit.check(f"{scheme}: issue page with an update previewed")
+        page.goto(f"{base}/issues/{quick.pk}/updates/{correctable.pk}/edit/")
+        page.get_by_role("tab", name="Preview").click()
+        audit.check(f"{scheme}: update correction with Write/Preview tabs")
+        page.goto(f"{base}/")
+        audit.check(f"{scheme}: issue list with Quick issue first")
 
         page.goto(f"{base}/issues/{edited.pk}/steps/review/")
         page.get_by_role("button", name="Save changes").click()

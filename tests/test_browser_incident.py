@@ -161,6 +161,7 @@ def test_close_reopen_and_the_markdown_preview(logged_in_page, live_server, owne
     issue = create_issue(FULL, reporter=owner)
     page.goto(f"{base}/issues/{issue.pk}/")
     # The update's text area has Write/Preview tabs too.
+    # By its accessible name: the label's required mark is aria-hidden.
     page.get_by_role("textbox", name="Update", exact=True).fill("Rolled back:\n- [x] eu-west")
     page.get_by_role("tab", name="Preview").click()
     expect(page.locator("#updates [data-preview-output]").get_by_role("checkbox")).to_be_checked()
@@ -213,6 +214,18 @@ def test_everything_but_shortcuts_works_without_javascript(browser, live_server,
     page.get_by_role("button", name="Create issue", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Feature store lagging")
     issue = Issue.objects.get(name="Feature store lagging")
+    # The Update box's Preview button shows the rendering, keeps the text, saves nothing.
+    page.get_by_role("textbox", name="Update", exact=True).fill("- [x] backfill restarted")
+    page.get_by_role("button", name="Preview Update").click()
+    preview = page.get_by_role("region", name="Preview of Update")
+    expect(preview.get_by_role("checkbox", name="backfill restarted")).to_be_disabled()
+    expect(page.get_by_role("textbox", name="Update", exact=True)).to_have_value(
+        "- [x] backfill restarted"
+    )
+    assert not issue.updates.exists()
+    page.get_by_role("button", name="Add update", exact=True).click()
+    expect(page.get_by_text("Update added.")).to_be_visible()
+    assert issue.updates.get().text == "- [x] backfill restarted"
 
     page.get_by_text("Close with a reason").click()
     page.get_by_label("Duplicate").check()

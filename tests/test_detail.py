@@ -189,6 +189,33 @@ def test_an_author_corrects_their_own_update_only(owner_client, owner, client, t
     assert update.text == "Typo"
 
 
+def test_preview_without_javascript_shows_the_update_and_saves_nothing(owner_client, owner):
+    issue = make_issue(owner)
+    page = owner_client.get(f"/issues/{issue.pk}/").text
+    assert 'name="preview" value="text"' in page and "data-markdown-preview" in page
+    typed = {"update-date": "2026-11-20", "update-text": "- [x] **found** it <script>x</script>"}
+    response = post(owner_client, issue, "updates/", {**typed, "preview": "text"})
+    assert response.status_code == 200
+    preview = response.text[response.text.index('aria-label="Preview of Update"') :]
+    assert "<strong>found</strong>" in preview and 'type="checkbox"' in preview
+    assert "<script>x" not in response.text
+    assert 'value="2026-11-20"' in response.text
+    assert "&lt;script&gt;x&lt;/script&gt;</textarea>" in response.text
+    assert 'id="error-summary"' not in response.text
+    assert not Update.objects.exists() and not IssueChange.objects.exists()
+
+    post(owner_client, issue, "updates/", typed)
+    update = Update.objects.get()
+    url = f"updates/{update.pk}/edit/"
+    response = post(
+        owner_client, issue, url, {"date": "2026-11-21", "text": "*Fixed*", "preview": "text"}
+    )
+    assert "<em>Fixed</em>" in response.text and "*Fixed*</textarea>" in response.text
+    assert 'value="2026-11-21"' in response.text
+    update.refresh_from_db()
+    assert (update.date.isoformat(), update.text) == ("2026-11-20", typed["update-text"])
+
+
 def test_the_history_says_who_changed_what_and_when(owner_client, owner):
     issue = make_issue(owner)
     post(owner_client, issue, "updates/", {"update-date": "2026-11-20", "update-text": "Note"})

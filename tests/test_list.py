@@ -64,7 +64,10 @@ def test_new_issue_and_the_users_drafts_are_reachable(owner_client, owner, teamm
     make_issue(owner, status="draft", priority="")
     make_issue(teammate, status="draft", priority="")
     response = owner_client.get("/")
-    assert 'href="/issues/new/">New issue</a>' in response.text
+    # Quick issue is offered first, then the guided form (as the header offers Quick issue).
+    quick = response.text.index('href="/issues/new/quick/">Quick issue</a>')
+    guided = response.text.index('href="/issues/new/">New issue (guided)</a>')
+    assert quick < guided
     assert 'href="/issues/drafts/">Drafts (1)</a>' in response.text
 
 
@@ -338,7 +341,7 @@ def test_hostile_query_strings_never_fail(owner_client, owner):
 def test_empty_states_say_what_to_do(owner_client, owner):
     response = owner_client.get("/")
     assert "<strong>No issues yet</strong> that are open or in progress." in response.text
-    assert 'href="/issues/new/">New issue</a> to write one' in response.text
+    assert 'Open one with <a href="/issues/new/quick/">Quick issue</a>' in response.text
     make_issue(owner)
     response = owner_client.get("/?priority=p0")
     assert "No issues match these filters." in response.text

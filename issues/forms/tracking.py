@@ -57,6 +57,11 @@ class ItemForm(forms.Form):
             too_long_for_github(self, "text", {**self.issue_data, self.checklist_key: items})
         return cleaned
 
+    def as_typed(self, data):
+        """The same form, unbound, showing what was typed: "Preview" checks and saves nothing."""
+        self.initial = {name: data.get(self.add_prefix(name), "") for name in self.fields}
+        return self
+
     def clean_text(self):
         text = normalize(self.cleaned_data["text"])
         if "\n" in text:
@@ -73,9 +78,8 @@ class UpdateForm(forms.Form):
     text = forms.CharField(
         label="Update",
         max_length=UPDATE_MAX_LENGTH,
-        # data-markdown: Write/Preview tabs (static/js/shortcuts.js).
-        widget=forms.Textarea(attrs={"rows": 3, "data-markdown": ""}),
-        help_text="Progress, decisions and key findings. Markdown works (as on GitHub).",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Progress, decisions and key findings.",
         error_messages={
             "max_length": f"An update is at most {UPDATE_MAX_LENGTH:,} characters "
             "(this one has %(show_value)d)."
@@ -87,6 +91,11 @@ class UpdateForm(forms.Form):
         added (or put in place of update number ``replacing``)."""
         super().__init__(*args, **kwargs)
         self.issue_data, self.replacing = issue_data, replacing
+
+    def as_typed(self, data):
+        """The same form, unbound, showing what was typed: "Preview" checks and saves nothing."""
+        self.initial = {name: data.get(self.add_prefix(name), "") for name in self.fields}
+        return self
 
     def clean_text(self):
         text = normalize(self.cleaned_data["text"])

@@ -135,8 +135,9 @@ def _load(pk):
     return get_object_or_404(tracked_issues(), pk=pk)
 
 
-def _render_detail(request, issue, history, *, item_form=None, update_form=None):
-    """The issue page; a form that did not validate is shown with its errors."""
+def _render_detail(request, issue, history, *, item_form=None, update_form=None, preview=None):
+    """The issue page; a form that did not validate is shown with its errors, a previewed
+    update with what was typed and its rendering."""
     checklists = []
     for checklist, heading, intro in CHECKLISTS:
         items = items_of(issue, checklist)
@@ -163,7 +164,8 @@ def _render_detail(request, issue, history, *, item_form=None, update_form=None)
         "update_form": update_form or UpdateForm(prefix="update"),
         "transitions": StatusForm(current=issue.status).fields["status"].choices,
         "history": history,
-        "invalid_form": item_form or update_form,
+        "invalid_form": None if preview else item_form or update_form,
+        "preview_field": preview,
     }
     return render(request, "issues/detail.html", ctx)
 
@@ -261,6 +263,10 @@ def checklist_remove(request, pk, item_pk):
 @require_POST
 def update_add(request, pk):
     issue = _load(pk)
+    preview = request.POST.get("preview")
+    if preview:
+        form = UpdateForm(prefix="update").as_typed(request.POST)
+        return _render_detail(request, issue, _history(issue), update_form=form, preview=preview)
     form = UpdateForm(request.POST, prefix="update", issue_data=issue_to_dict(issue))
     if not form.is_valid():
         return _render_detail(request, issue, _history(issue), update_form=form)
@@ -280,13 +286,17 @@ def update_edit(request, pk, update_pk):
         raise Http404
     if update.author_id != request.user.pk:
         raise PermissionDenied("Only the author of an update can correct it.")
-    form = UpdateForm(
-        request.POST or None,
-        initial={"date": update.date, "text": update.text},
-        issue_data=issue_to_dict(issue),
-        replacing=list(issue.updates.all()).index(update),
-    )
-    if request.method == "POST" and form.is_valid():
+    preview = request.POST.get("preview")
+    if preview:
+        form = UpdateForm().as_typed(request.POST)
+    else:
+        form = UpdateForm(
+            request.POST or None,
+            initial={"date": update.date, "text": update.text},
+            issue_data=issue_to_dict(issue),
+            replacing=list(issue.updates.all()).index(update),
+        )
+    if request.method == "POST" and not preview and form.is_valid():
         try:
             correct_update(
                 issue, request.user, posted_version(request), update, **form.cleaned_data
@@ -295,8 +305,9 @@ def update_edit(request, pk, update_pk):
             return _stale(request, issue)
         messages.success(request, "Update corrected.")
         return redirect(f"{issue.get_absolute_url()}#updates")
-    autofocus(form)
-    ctx = {"issue": issue, "update": update, "form": form}
+    if not preview:
+        autofocus(form)
+    ctx = {"issue": issue, "update": update, "form": form, "preview_field": preview}
     return render(request, "issues/update_form.html", ctx)
 
 

@@ -78,16 +78,6 @@
   });
 
   // Write/Preview tabs: the preview is rendered by the server, as the issue page renders it.
-  // Text areas marked data-markdown outside the guided form's include get their tabs here.
-  document.querySelectorAll("textarea[data-markdown]").forEach(function (textarea) {
-    var box = document.createElement("div");
-    box.dataset.markdownPreview = textarea.id;
-    box.dataset.url = document.body.dataset.previewUrl;
-    box.dataset.csrf = textarea.form.querySelector("[name=csrfmiddlewaretoken]").value;
-    box.hidden = true;
-    box.innerHTML = document.getElementById("markdown-tabs-template").innerHTML;
-    textarea.parentNode.insertBefore(box, textarea);
-  });
   document.querySelectorAll("[data-markdown-preview]").forEach(function (box) {
     var textarea = document.getElementById(box.dataset.markdownPreview);
     var tabs = box.querySelectorAll("[role=tab]");
