@@ -19,6 +19,7 @@ from issues.serialization import validate, with_defaults
 from issues.views.browse import PAGE_SIZE
 from tests.factories import bulk_issues, make_issue
 from tests.guided_support import FULL, full_steps, milestone_rows, post_step, start_draft
+from tests.list_support import ids_on
 
 pytestmark = pytest.mark.django_db
 
@@ -295,12 +296,6 @@ def test_the_body_limit_at_65536_and_one_over_before_sending():
 
 
 # Pages of the list: 50 a page ----------------------------------------------------------
-
-
-def ids_on(response):
-    """The ids in the rows' # cells (rows are rendered from issues/columns.py)."""
-    row_ids = re.findall(r'<tr><td class="[^"]*" data-label="#">(\d+)</td>', response.text)
-    return [int(pk) for pk in row_ids]
 
 
 def page_links(response):

@@ -2,7 +2,6 @@
 escaped; tied sort keys keep one order from page to page; a search returns exactly its issues."""
 
 import json
-import re
 from html.parser import HTMLParser
 
 import pytest
@@ -14,6 +13,7 @@ from issues.serialization import create_issue
 from issues.views.browse import PAGE_SIZE
 from tests.conftest import EXAMPLES
 from tests.factories import bulk_issues, make_issue
+from tests.list_support import ids_on
 
 pytestmark = pytest.mark.django_db
 
@@ -132,12 +132,6 @@ def test_the_status_confirmation_lists_items_escaped(owner_client, owner):
 
 
 # Tied sort keys -------------------------------------------------------------------------
-
-
-def ids_on(response):
-    """The ids in the rows' # cells (rows are rendered from issues/columns.py)."""
-    row_ids = re.findall(r'<tr><td class="[^"]*" data-label="#">(\d+)</td>', response.text)
-    return [int(pk) for pk in row_ids]
 
 
 @pytest.mark.parametrize("sort", [key for field in SORT_FIELDS for key in (field, f"-{field}")])
