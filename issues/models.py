@@ -585,3 +585,68 @@ class AlertIssue(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.issue_id}"
+
+
+class InsightsIssue(models.Model):
+    """An issue as Insights' daily counts (``InsightsCount``) last counted it: what the worker
+    takes out of the counts when the issue changes (issues/rollup.py)."""
+
+    issue_id = models.BigIntegerField(primary_key=True)
+    priority = models.CharField(max_length=2)
+    status = models.CharField(max_length=16)
+    reported_date = models.DateField()
+    target_date = models.DateField(null=True)
+    resolved_on = models.DateField(null=True)
+    # Its milestones' dates, ISO 8601.
+    milestones = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"insights row of {self.issue_id}"
+
+
+class InsightsCount(models.Model):
+    """How many issues of a priority count one kind of event on a day (issues/rollup.py)."""
+
+    kind = models.CharField(max_length=1)
+    day = models.DateField()
+    priority = models.CharField(max_length=2)
+    # Days from Reported Date to resolution, for resolutions (the median); 0 otherwise.
+    value = models.IntegerField(default=0)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "day", "priority", "value"], name="one_insights_count_per_key"
+            )
+        ]
+        # Insights: the sums before the days shown and each day's counts, from the index alone.
+        indexes = [
+            models.Index(
+                fields=["kind", "day", "priority", "value", "n"], name="insights_count_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.day} {self.priority}: {self.n}"
+
+
+class InsightsChange(models.Model):
+    """An issue changed since the worker last counted it: written by database triggers on every
+    insert, delete, or change of what Insights counts (migration 0032), whatever the write path."""
+
+    issue_id = models.BigIntegerField()
+
+    def __str__(self):
+        return f"issue {self.issue_id} changed"
+
+
+class InsightsState(models.Model):
+    """The one row that the workers lock while they update the counts, and the deadlines
+    (``DSKIT_DEADLINE_DAYS``) the counts were made with."""
+
+    deadlines = models.JSONField(default=dict)
+    counted_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"insights counted at {self.counted_at}"

@@ -1,6 +1,8 @@
 """Insights: five charts of the team's work, under the issue list's filters.
 
-Every figure comes from a fixed number of queries: one pass over the open issues for what was
+Without filters, or with only ``?priority=``, the counts come from the sums per day kept by the
+worker (issues/rollup.py), corrected for the issues changed since. Other filters count the
+matching issues here, from a fixed number of queries: one pass over the open issues for what was
 open and overdue before the 90 days shown, then counts per day from index ranges (Reported
 Date, resolved day, Target Resolution Date) inside them, added up with difference arrays.
 """
@@ -16,7 +18,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from issues import charts, deadlines
+from issues import charts, deadlines, rollup
 from issues.deadlines import DayNumber
 from issues.filters import OPEN_STATUSES, IssueFilter
 from issues.models import Issue, Milestone
@@ -66,7 +68,8 @@ class Window:
 
 
 def _history(issues, today):
-    """Open issues per priority and overdue issues on each of the last DAYS days.
+    """Open issues per priority and overdue issues on each of the last DAYS days, and the
+    resolutions since then (by day, and their durations per priority), counted here.
 
     An issue is open on day d when reported by then and not yet resolved: those open now, and
     those resolved since the window began (resolved or closed issues without a known day are
@@ -109,8 +112,9 @@ def _history(issues, today):
     # Grouped in the order of the resolved-day index, which SQLite then reads alone, in order.
     rows = done.values_list("resolved_on", "priority", "reported_date").annotate(n=Count("id"))
     for resolved_on, priority, reported, count in rows:
-        resolved[priority, resolved_on] += count
-        by_priority[priority].add(reported, resolved_on, count)
+        resolved[resolved_on] += count
+        # Resolved before its Reported Date: open on no day.
+        by_priority[priority].add(reported, max(reported, resolved_on), count)
         durations[priority][(resolved_on - reported).days] += count
     late = done.annotate(due=_due_day()).filter(LessThan(F("due") + 1, DayNumber("resolved_on")))
     first = DayNumber(Value(start, output_field=DateField()))
@@ -157,20 +161,33 @@ def _median(histogram):
     return (found[0] + found[1]) / 2
 
 
-def _weekly(issues, resolved, today):
-    """Issues opened and resolved in each of the last WEEKS weeks (Monday to Sunday)."""
-    monday = today - datetime.timedelta(days=today.weekday())
-    weeks = [monday - datetime.timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
+def _first_week(today):
+    return today - datetime.timedelta(days=today.weekday(), weeks=WEEKS - 1)
+
+
+def _weekly(reported, resolved, today):
+    """Issues opened and resolved in each of the last WEEKS weeks (Monday to Sunday), from
+    {day: issues reported} and {day: issues resolved}."""
+    weeks = [_first_week(today) + datetime.timedelta(weeks=i) for i in range(WEEKS)]
     opened, done = Counter(), Counter()
-    # Every priority named, so that the status-priority-date index serves it as ranges.
-    recent = issues.filter(priority__in=PRIORITIES, reported_date__gte=weeks[0])
-    rows = recent.values("reported_date")
-    for row in rows.annotate(n=Count("id")):
-        day = row["reported_date"]
-        opened[day - datetime.timedelta(days=day.weekday())] += row["n"]
-    for (_, resolved_on), count in resolved.items():
-        done[resolved_on - datetime.timedelta(days=resolved_on.weekday())] += count
+    for day, count in reported.items():
+        opened[day - datetime.timedelta(days=day.weekday())] += count
+    for day, count in resolved.items():
+        done[day - datetime.timedelta(days=day.weekday())] += count
     return weeks, [opened[w] for w in weeks], [done[w] for w in weeks]
+
+
+def _reported(issues, today):
+    """Issues reported on each day since the first week shown, counted here."""
+    since = _first_week(today)
+    # Every priority named, so that the status-priority-date index serves it as ranges.
+    recent = issues.filter(priority__in=PRIORITIES, reported_date__gte=since)
+    return Counter(
+        {
+            row["reported_date"]: row["n"]
+            for row in recent.values("reported_date").annotate(n=Count("id"))
+        }
+    )
 
 
 def _time_to_resolve(durations):
@@ -179,15 +196,13 @@ def _time_to_resolve(durations):
 
 
 def _ahead(issues, today):
-    """Target Resolution Dates and milestones of open issues in the next AHEAD days."""
+    """Target Resolution Dates and milestones of open issues on each of the next AHEAD days,
+    counted here."""
     days = _days(today, AHEAD)
     open_now = issues.filter(status__in=OPEN_STATUSES)
-    window = {"target_date__gte": days[0], "target_date__lte": days[-1]}
+    rows = open_now.filter(target_date__gte=days[0], target_date__lte=days[-1])
     targets = Counter(
-        {
-            row["target_date"]: row["n"]
-            for row in open_now.filter(**window).values("target_date").annotate(n=Count("id"))
-        }
+        {row["target_date"]: row["n"] for row in rows.values("target_date").annotate(n=Count("id"))}
     )
     # From the milestones of those days (their date index), each checked against its issue.
     milestones = Milestone.objects.filter(date__gte=days[0], date__lte=days[-1]).filter(
@@ -196,26 +211,80 @@ def _ahead(issues, today):
     dated = Counter(
         {row["date"]: row["n"] for row in milestones.values("date").annotate(n=Count("id"))}
     )
-    next_due = list(
-        open_now.filter(**window)
-        .order_by("target_date", "id")
-        .only("id", "name", "priority", "target_date")[:NEXT_DUE]
+    return targets, dated
+
+
+def _next_due(issues, today):
+    """The open issues due next, in the next AHEAD days."""
+    due = issues.filter(
+        status__in=OPEN_STATUSES,
+        target_date__gte=today,
+        target_date__lt=today + datetime.timedelta(days=AHEAD),
     )
-    return days, [targets[d] for d in days], [dated[d] for d in days], next_due
+    return list(
+        due.order_by("target_date", "id").only("id", "name", "priority", "target_date")[:NEXT_DUE]
+    )
 
 
 def _short(day):
     return day.strftime("%b %-d")
 
 
+def _stored_history(issue_filter, today):
+    """What ``_history``, ``_reported`` and ``_ahead`` count, from the worker's sums per day
+    (issues/rollup.py): without filters or with only ``?priority=``; otherwise None."""
+    used = {
+        name
+        for name, value in issue_filter.form.cleaned_data.items()
+        if value and not (name == "status" and value == "all")
+    }
+    if used - {"priority"}:
+        return None
+    days = _days(today - datetime.timedelta(days=DAYS - 1), DAYS)
+    end = today + datetime.timedelta(days=AHEAD - 1)
+    totals = rollup.totals(days[0], end, issue_filter.form.cleaned_data.get("priority"))
+    if totals is None:
+        return None
+    by_priority = {p: Window(days) for p in PRIORITIES}
+    overdue = Window(days)
+    kinds = (rollup.REPORTED, rollup.RESOLVED, rollup.TARGET, rollup.MILESTONE)
+    by_kind = {kind: Counter() for kind in kinds}
+    for (kind, priority, day), n in totals.daily.items():
+        if kind == rollup.OPEN:
+            by_priority[priority].add(day, count=n)
+        elif kind == rollup.OVERDUE:
+            overdue.add(day, count=n)
+        else:
+            by_kind[kind][day] += n
+    durations = {p: Counter() for p in PRIORITIES}
+    for (priority, value), n in totals.durations.items():
+        durations[priority][value] += n
+    before = totals.before
+    history = {
+        "days": days,
+        "open": [(p, by_priority[p].counts(before[rollup.OPEN, p])) for p in PRIORITIES],
+        "overdue": overdue.counts(sum(before[rollup.OVERDUE, p] for p in PRIORITIES)),
+        "resolved": by_kind[rollup.RESOLVED],
+        "durations": durations,
+    }
+    return history, by_kind[rollup.REPORTED], (by_kind[rollup.TARGET], by_kind[rollup.MILESTONE])
+
+
 def insights(request):
     issue_filter, issues = _filtered(request)
     today = timezone.localdate()
-    history = _history(issues, today)
+    stored = _stored_history(issue_filter, today)
+    if stored:
+        history, reported, (targets, dated) = stored
+    else:
+        history, reported = _history(issues, today), _reported(issues, today)
+        targets, dated = _ahead(issues, today)
     days = history["days"]
-    weeks, opened, resolved = _weekly(issues, history["resolved"], today)
+    weeks, opened, resolved = _weekly(reported, history["resolved"], today)
     medians = _time_to_resolve(history["durations"])
-    ahead_days, targets, milestones, next_due = _ahead(issues, today)
+    ahead_days = _days(today, AHEAD)
+    targets, milestones = [targets[d] for d in ahead_days], [dated[d] for d in ahead_days]
+    next_due = _next_due(issues, today)
     open_today = {p: counts[-1] for p, counts in history["open"]}
     open_first = {p: counts[0] for p, counts in history["open"]}
 

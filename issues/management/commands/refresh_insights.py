@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from issues import rollup
+
+
+class Command(BaseCommand):
+    help = "Bring Insights' counts per day up to date with the issues (the worker runs it)."
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"counted {rollup.refresh()} changed issues")

@@ -1,0 +1,238 @@
+"""Insights' counts per day and priority, kept up to date off the request path.
+
+Each issue contributes a few dated events (``facts``): reported, open from its Reported Date
+until resolved, overdue from the day after it was due until resolved, a Target Resolution Date,
+resolved after so many days. ``InsightsCount`` holds their sums per kind, day and priority, and
+``InsightsIssue`` each issue as it was counted. Database triggers (migration 0032) write an
+``InsightsChange`` row with every insert, delete or counted change of an issue, in its own
+transaction; the worker (``refresh``, run by ``manage.py refresh_insights``) moves those issues'
+events from their old state to their new one and deletes the changes it handled. A page reads
+the sums and corrects them for the changes not yet handled, so its figures are those of the
+issues as they are now, whether the worker is late or not.
+"""
+
+import datetime
+from collections import Counter
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, Q, Sum, Value, When
+from django.utils import timezone
+
+from issues.models import (
+    InsightsChange,
+    InsightsCount,
+    InsightsIssue,
+    InsightsState,
+    Issue,
+    Milestone,
+)
+
+OPEN, REPORTED, OVERDUE, TARGET, RESOLVED, MILESTONE = "o", "r", "d", "t", "s", "m"
+COUNTED_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS, Issue.RESOLVED, Issue.CLOSED]
+OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
+FIELDS = ["priority", "status", "reported_date", "target_date", "resolved_on"]
+# More changes than this waiting: count every issue again rather than one by one.
+REBUILD_AFTER = 20_000
+DAY = datetime.timedelta(days=1)
+
+
+def facts(priority, status, reported_date, target_date, resolved_on, milestones):
+    """The events one issue counts as [(kind, day, value, +1 or -1)] (Insights' definitions).
+
+    Open on a day: reported by then and not resolved by then (an issue resolved on a day
+    unknown counts on none). Overdue: open, and past its due day (Target Resolution Date, or
+    Reported Date plus the priority's deadline).
+    """
+    if status not in COUNTED_STATUSES:
+        return []
+    events = [(REPORTED, reported_date, 0, 1)]
+    days = settings.DSKIT_DEADLINE_DAYS.get(priority)
+    due = target_date or (reported_date + datetime.timedelta(days=days) if days else None)
+    if status in OPEN_STATUSES:
+        events.append((OPEN, reported_date, 0, 1))
+        if due:
+            events.append((OVERDUE, due + DAY, 0, 1))
+        if target_date:
+            events.append((TARGET, target_date, 0, 1))
+        events += [(MILESTONE, day, 0, 1) for day in milestones]
+        return events
+    if resolved_on is None:
+        return events
+    events += [
+        (OPEN, reported_date, 0, 1),
+        (OPEN, max(reported_date, resolved_on), 0, -1),
+        (RESOLVED, resolved_on, (resolved_on - reported_date).days, 1),
+    ]
+    if due and due + DAY < resolved_on:
+        events += [(OVERDUE, due + DAY, 0, 1), (OVERDUE, resolved_on, 0, -1)]
+    return events
+
+
+def _counts(rows):
+    """{(kind, day, priority, value): n} of issues given as dicts of FIELDS and milestones."""
+    counts = Counter()
+    for row in rows:
+        for kind, day, value, sign in facts(*(row[field] for field in FIELDS), row["milestones"]):
+            counts[kind, day, row["priority"], value] += sign
+    return counts
+
+
+def _current(issues, milestones):
+    """The issues (those counted) as dicts of FIELDS, with the dates of their ``milestones``."""
+    rows = {
+        row["id"]: {**row, "milestones": []}
+        for row in issues.filter(status__in=COUNTED_STATUSES).values("id", *FIELDS)
+    }
+    for issue_id, day in milestones.values_list("issue_id", "date").order_by():
+        if issue_id in rows:
+            rows[issue_id]["milestones"].append(day)
+    return list(rows.values())
+
+
+def _counted(ids):
+    """The issues as the counts last counted them, in the same form."""
+    rows = list(InsightsIssue.objects.filter(issue_id__in=ids).values(*FIELDS, "milestones"))
+    for row in rows:
+        row["milestones"] = [datetime.date.fromisoformat(day) for day in row["milestones"]]
+    return rows
+
+
+def _counted_issue(row):
+    return InsightsIssue(
+        issue_id=row["id"],
+        milestones=[day.isoformat() for day in row["milestones"]],
+        **{field: row[field] for field in FIELDS},
+    )
+
+
+def _deadlines():
+    return dict(settings.DSKIT_DEADLINE_DAYS)
+
+
+def refresh():
+    """Bring the counts up to date with the issues (the worker; also after bulk loads), and
+    say how many changed issues were counted."""
+    with transaction.atomic():
+        state, _ = InsightsState.objects.select_for_update().get_or_create(pk=1)
+        changes = list(InsightsChange.objects.values_list("id", "issue_id")[: REBUILD_AFTER + 1])
+        if state.deadlines != _deadlines() or len(changes) > REBUILD_AFTER:
+            return _rebuild(state)
+        ids = {issue_id for _, issue_id in changes}
+        now = _current(Issue.objects.filter(pk__in=ids), Milestone.objects.filter(issue_id__in=ids))
+        delta = _counts(now)
+        delta.subtract(_counts(_counted(ids)))
+        _add(delta)
+        InsightsIssue.objects.filter(issue_id__in=ids).delete()
+        InsightsIssue.objects.bulk_create(map(_counted_issue, now))
+        InsightsChange.objects.filter(pk__in=[pk for pk, _ in changes]).delete()
+        state.counted_at = timezone.now()
+        state.save()
+        return len(ids)
+
+
+def _add(delta):
+    """Add {key: change} to the stored counts (rows that reach 0 go)."""
+    delta = {key: n for key, n in delta.items() if n}
+    if not delta:
+        return
+    days = {key[1] for key in delta}
+    stored = {
+        (row.kind, row.day, row.priority, row.value): row
+        for row in InsightsCount.objects.filter(day__in=days, kind__in={key[0] for key in delta})
+    }
+    new, changed, gone = [], [], []
+    for key, n in delta.items():
+        row = stored.get(key)
+        if row is None:
+            new.append(InsightsCount(kind=key[0], day=key[1], priority=key[2], value=key[3], n=n))
+        elif row.n + n:
+            row.n += n
+            changed.append(row)
+        else:
+            gone.append(row.pk)
+    InsightsCount.objects.filter(pk__in=gone).delete()
+    InsightsCount.objects.bulk_update(changed, ["n"], batch_size=500)
+    InsightsCount.objects.bulk_create(new, batch_size=500)
+
+
+def _rebuild(state):
+    """Count every issue again (first run, a bulk load, or other deadlines)."""
+    changes = list(InsightsChange.objects.values_list("id", flat=True))
+    InsightsCount.objects.all().delete()
+    InsightsIssue.objects.all().delete()
+    rows = _current(Issue.objects.all(), Milestone.objects.all())
+    InsightsIssue.objects.bulk_create(map(_counted_issue, rows), batch_size=5000)
+    _add(_counts(rows))
+    for start in range(0, len(changes), 5000):
+        InsightsChange.objects.filter(pk__in=changes[start : start + 5000]).delete()
+    state.deadlines, state.counted_at = _deadlines(), timezone.now()
+    state.save()
+    return len(rows)
+
+
+class Totals:
+    """The counts that Insights draws, for all issues or one priority, at ``today``.
+
+    ``before``: {(kind, priority): n} of OPEN and OVERDUE events before ``start``; ``daily``:
+    {(kind, priority or "", day): n} from ``start`` to ``end`` (priority only for OPEN);
+    ``durations``: {(priority, days): n} of resolutions since ``start``.
+    """
+
+    def __init__(self, start, end):
+        self.start, self.end = start, end
+        self.before, self.daily, self.durations = Counter(), Counter(), Counter()
+
+    def add(self, kind, day, priority, value, n):
+        if day < self.start:
+            if kind in (OPEN, OVERDUE):
+                self.before[kind, priority] += n
+            return
+        if kind == RESOLVED:
+            self.durations[priority, value] += n
+        if day <= self.end:
+            self.daily[kind, priority if kind == OPEN else "", day] += n
+
+
+def totals(start, end, priority=None):
+    """Insights' counts from the stored sums corrected for changes not yet counted, or None
+    when they were made with other deadlines (or not yet made)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One snapshot for all the reads below, whatever the worker commits meanwhile.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        state = InsightsState.objects.filter(pk=1).values_list("deadlines", flat=True).first()
+        if state != _deadlines():
+            return None
+        result = Totals(start, end)
+        counts = InsightsCount.objects.filter(Q(priority=priority) if priority else Q())
+        rows = (
+            counts.filter(kind__in=[OPEN, OVERDUE], day__lt=start)
+            .values_list("kind", "priority")
+            .annotate(Sum("n"))
+        )
+        result.before.update({(kind, p): n for kind, p, n in rows})
+        by_priority = Case(When(kind=OPEN, then="priority"), default=Value(""))
+        rows = (
+            counts.filter(day__gte=start, day__lte=end)
+            .values_list("kind", by_priority, "day")
+            .annotate(Sum("n"))
+        )
+        result.daily.update({(kind, p, day): n for kind, p, day, n in rows})
+        rows = (
+            counts.filter(kind=RESOLVED, day__gte=start)
+            .values_list("priority", "value")
+            .annotate(Sum("n"))
+        )
+        result.durations.update({(p, value): n for p, value, n in rows})
+        ids = set(InsightsChange.objects.values_list("issue_id", flat=True))
+        if ids:
+            current = _current(
+                Issue.objects.filter(pk__in=ids), Milestone.objects.filter(issue_id__in=ids)
+            )
+            for rows, sign in ((current, 1), (_counted(ids), -1)):
+                for (kind, day, p, value), n in _counts(rows).items():
+                    if not priority or p == priority:
+                        result.add(kind, day, p, value, sign * n)
+        return result
