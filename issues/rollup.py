@@ -16,7 +16,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Q, Sum, Value, When
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from issues.models import (
@@ -32,6 +32,8 @@ OPEN, REPORTED, OVERDUE, TARGET, RESOLVED, MILESTONE = "o", "r", "d", "t", "s", 
 COUNTED_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS, Issue.RESOLVED, Issue.CLOSED]
 OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
 FIELDS = ["priority", "status", "reported_date", "target_date", "resolved_on"]
+# The days Insights shows: the last DAYS, and AHEAD days to come.
+DAYS, AHEAD = 90, 30
 # More changes than this waiting: count every issue again rather than one by one.
 REBUILD_AFTER = 20_000
 DAY = datetime.timedelta(days=1)
@@ -126,6 +128,7 @@ def refresh():
         InsightsIssue.objects.filter(issue_id__in=ids).delete()
         InsightsIssue.objects.bulk_create(map(_counted_issue, now))
         InsightsChange.objects.filter(pk__in=[pk for pk, _ in changes]).delete()
+        _fold()
         state.counted_at = timezone.now()
         state.save()
         return len(ids)
@@ -166,9 +169,28 @@ def _rebuild(state):
     _add(_counts(rows))
     for start in range(0, len(changes), 5000):
         InsightsChange.objects.filter(pk__in=changes[start : start + 5000]).delete()
+    _fold()
     state.deadlines, state.counted_at = _deadlines(), timezone.now()
     state.save()
     return len(rows)
+
+
+def _fold():
+    """Events before the month of the first day shown (pages only ever show later days) are
+    read only as sums: keep one row per kind and priority for them, at the day before."""
+    today = timezone.localdate()
+    cutoff = (today - datetime.timedelta(days=DAYS)).replace(day=1)
+    old = InsightsCount.objects.filter(day__lt=cutoff)
+    if not old.exclude(day=cutoff - DAY).exists():
+        return
+    sums = old.filter(kind__in=[OPEN, OVERDUE]).values_list("kind", "priority").annotate(Sum("n"))
+    sums = [
+        InsightsCount(kind=kind, day=cutoff - DAY, priority=priority, n=n)
+        for kind, priority, n in sums
+        if n
+    ]
+    old.delete()
+    InsightsCount.objects.bulk_create(sums)
 
 
 class Totals:
@@ -207,25 +229,19 @@ def totals(start, end, priority=None):
             return None
         result = Totals(start, end)
         counts = InsightsCount.objects.filter(Q(priority=priority) if priority else Q())
-        rows = (
-            counts.filter(kind__in=[OPEN, OVERDUE], day__lt=start)
-            .values_list("kind", "priority")
-            .annotate(Sum("n"))
-        )
-        result.before.update({(kind, p): n for kind, p, n in rows})
-        by_priority = Case(When(kind=OPEN, then="priority"), default=Value(""))
-        rows = (
-            counts.filter(day__gte=start, day__lte=end)
-            .values_list("kind", by_priority, "day")
-            .annotate(Sum("n"))
-        )
-        result.daily.update({(kind, p, day): n for kind, p, day, n in rows})
-        rows = (
-            counts.filter(kind=RESOLVED, day__gte=start)
-            .values_list("priority", "value")
-            .annotate(Sum("n"))
-        )
-        result.durations.update({(p, value): n for p, value, n in rows})
+        before = counts.filter(kind__in=[OPEN, OVERDUE], day__lt=start)
+        for kind, p, n in before.values_list("kind", "priority").annotate(Sum("n")):
+            result.before[kind, p] += n
+        daily = counts.filter(kind=OPEN, day__gte=start, day__lte=end)
+        for p, day, n in daily.values_list("priority", "day").annotate(Sum("n")):
+            result.daily[OPEN, p, day] += n
+        daily = counts.filter(kind__in=[OVERDUE, REPORTED, RESOLVED, TARGET, MILESTONE])
+        daily = daily.filter(day__gte=start, day__lte=end)
+        for kind, day, n in daily.values_list("kind", "day").annotate(Sum("n")):
+            result.daily[kind, "", day] += n
+        resolved = counts.filter(kind=RESOLVED, day__gte=start)
+        for p, value, n in resolved.values_list("priority", "value").annotate(Sum("n")):
+            result.durations[p, value] += n
         ids = set(InsightsChange.objects.values_list("issue_id", flat=True))
         if ids:
             current = _current(

@@ -23,9 +23,8 @@ from issues.deadlines import DayNumber
 from issues.filters import OPEN_STATUSES, IssueFilter
 from issues.models import Issue, Milestone
 
-DAYS = 90
+DAYS, AHEAD = rollup.DAYS, rollup.AHEAD
 WEEKS = 12
-AHEAD = 30
 NEXT_DUE = 10
 PRIORITIES = [value for value, _ in Issue.PRIORITY_CHOICES]
 PRIORITY_LABELS = dict(Issue.PRIORITY_CHOICES)
@@ -285,6 +284,7 @@ def insights(request):
     ahead_days = _days(today, AHEAD)
     targets, milestones = [targets[d] for d in ahead_days], [dated[d] for d in ahead_days]
     next_due = _next_due(issues, today)
+    day_labels = [_short(d) for d in days]
     open_today = {p: counts[-1] for p, counts in history["open"]}
     open_first = {p: counts[0] for p, counts in history["open"]}
 
@@ -302,7 +302,7 @@ def insights(request):
                 "first_column": "Day",
                 "svg": charts.bar_chart(
                     "open-title open-summary",
-                    [_short(d) for d in days],
+                    day_labels,
                     priority_series(history["open"]),
                     stacked=True,
                 ),
@@ -374,7 +374,7 @@ def insights(request):
                 "columns": ["Overdue"],
                 "svg": charts.line_chart(
                     "overdue-title overdue-summary",
-                    [_short(d) for d in days],
+                    day_labels,
                     [("Overdue", history["overdue"])],
                 ),
                 "summary": (
