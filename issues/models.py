@@ -645,7 +645,8 @@ class InsightsState(models.Model):
     """The one row that the workers lock while they update the counts, and the deadlines
     (``DSKIT_DEADLINE_DAYS``) the counts were made with."""
 
-    deadlines = models.JSONField(default=dict)
+    # DSKIT_DEADLINE_DAYS as JSON with sorted keys.
+    deadlines = models.CharField(max_length=200)
     counted_at = models.DateTimeField(null=True)
 
     def __str__(self):

@@ -12,11 +12,12 @@ issues as they are now, whether the worker is late or not.
 """
 
 import datetime
+import json
 from collections import Counter
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from issues.models import (
@@ -109,7 +110,8 @@ def _counted_issue(row):
 
 
 def _deadlines():
-    return dict(settings.DSKIT_DEADLINE_DAYS)
+    """The deadlines the counts are made with, as stored (``InsightsState.deadlines``)."""
+    return json.dumps(settings.DSKIT_DEADLINE_DAYS, sort_keys=True)
 
 
 def refresh():
@@ -204,6 +206,8 @@ class Totals:
     def __init__(self, start, end):
         self.start, self.end = start, end
         self.before, self.daily, self.durations = Counter(), Counter(), Counter()
+        # Issues changed since they were counted (``totals`` corrects the sums for them).
+        self.changed = False
 
     def add(self, kind, day, priority, value, n):
         if day < self.start:
@@ -216,39 +220,89 @@ class Totals:
             self.daily[kind, priority if kind == OPEN else "", day] += n
 
 
+# The page's four sums in one statement, each an index range of insights_count_idx: OPEN and
+# OVERDUE before the first day shown, per priority; OPEN per priority and day; the other kinds
+# per day; the durations of resolutions per priority. A priority of '' means all. Then a row
+# if the sums were made with these deadlines, and one if changes wait to be counted.
+SUMS_SQL = """
+SELECT 'before', kind, priority, NULL, 0, SUM(n) FROM issues_insightscount
+ WHERE kind IN (%(open)s, %(overdue)s) AND day < %(start)s
+   AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, priority
+UNION ALL
+SELECT 'daily', %(open)s, priority, day, 0, SUM(n) FROM issues_insightscount
+ WHERE kind = %(open)s AND day >= %(start)s AND day <= %(end)s
+   AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY priority, day
+UNION ALL
+SELECT 'daily', kind, '', day, 0, SUM(n) FROM issues_insightscount
+ WHERE kind IN (%(overdue)s, %(reported)s, %(resolved)s, %(target)s, %(milestone)s)
+   AND day >= %(start)s AND day <= %(end)s
+   AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, day
+UNION ALL
+SELECT 'durations', kind, priority, NULL, value, SUM(n) FROM issues_insightscount
+ WHERE kind = %(resolved)s AND day >= %(start)s
+   AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, priority, value
+UNION ALL
+SELECT 'counted', '', '', NULL, 0, 0 FROM issues_insightsstate
+ WHERE id = 1 AND deadlines = %(deadlines)s
+UNION ALL
+SELECT 'changed', '', '', NULL, 0, 0 FROM issues_insightsstate
+ WHERE id = 1 AND EXISTS (SELECT 1 FROM issues_insightschange)
+"""
+
+
 def totals(start, end, priority=None):
     """Insights' counts from the stored sums corrected for changes not yet counted, or None
     when they were made with other deadlines (or not yet made)."""
+    result = _sums(start, end, priority)
+    if result is None or not result.changed:
+        return result
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # One snapshot for all the reads below, whatever the worker commits meanwhile.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        state = InsightsState.objects.filter(pk=1).values_list("deadlines", flat=True).first()
-        if state != _deadlines():
+        result = _sums(start, end, priority)
+        if result is None:
             return None
-        result = Totals(start, end)
-        counts = InsightsCount.objects.filter(Q(priority=priority) if priority else Q())
-        before = counts.filter(kind__in=[OPEN, OVERDUE], day__lt=start)
-        for kind, p, n in before.values_list("kind", "priority").annotate(Sum("n")):
-            result.before[kind, p] += n
-        daily = counts.filter(kind=OPEN, day__gte=start, day__lte=end)
-        for p, day, n in daily.values_list("priority", "day").annotate(Sum("n")):
-            result.daily[OPEN, p, day] += n
-        daily = counts.filter(kind__in=[OVERDUE, REPORTED, RESOLVED, TARGET, MILESTONE])
-        daily = daily.filter(day__gte=start, day__lte=end)
-        for kind, day, n in daily.values_list("kind", "day").annotate(Sum("n")):
-            result.daily[kind, "", day] += n
-        resolved = counts.filter(kind=RESOLVED, day__gte=start)
-        for p, value, n in resolved.values_list("priority", "value").annotate(Sum("n")):
-            result.durations[p, value] += n
         ids = set(InsightsChange.objects.values_list("issue_id", flat=True))
-        if ids:
-            current = _current(
-                Issue.objects.filter(pk__in=ids), Milestone.objects.filter(issue_id__in=ids)
-            )
-            for rows, sign in ((current, 1), (_counted(ids), -1)):
-                for (kind, day, p, value), n in _counts(rows).items():
-                    if not priority or p == priority:
-                        result.add(kind, day, p, value, sign * n)
+        current = _current(
+            Issue.objects.filter(pk__in=ids), Milestone.objects.filter(issue_id__in=ids)
+        )
+        for rows, sign in ((current, 1), (_counted(ids), -1)):
+            for (kind, day, p, value), n in _counts(rows).items():
+                if not priority or p == priority:
+                    result.add(kind, day, p, value, sign * n)
         return result
+
+
+def _sums(start, end, priority):
+    """The stored sums, whether changes wait to be counted, from one statement (one snapshot);
+    None without sums made with these deadlines."""
+    params = {
+        "open": OPEN,
+        "overdue": OVERDUE,
+        "reported": REPORTED,
+        "resolved": RESOLVED,
+        "target": TARGET,
+        "milestone": MILESTONE,
+        "start": start,
+        "end": end,
+        "priority": priority or "",
+        "deadlines": _deadlines(),
+    }
+    result, counted = Totals(start, end), False
+    with connection.cursor() as cursor:
+        cursor.execute(SUMS_SQL, params)
+        for part, kind, p, day, value, n in cursor.fetchall():
+            if part == "before":
+                result.before[kind, p] += n
+            elif part == "durations":
+                result.durations[p, value] += n
+            elif part == "daily":
+                day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
+                result.daily[kind, p, day] += n
+            elif part == "counted":
+                counted = True
+            else:
+                result.changed = True
+    return result if counted else None

@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
             name='InsightsState',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deadlines', models.JSONField(default=dict)),
+                ('deadlines', models.CharField(max_length=200)),
                 ('counted_at', models.DateTimeField(null=True)),
             ],
         ),
