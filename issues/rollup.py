@@ -256,8 +256,9 @@ def totals(start, end, priority=None):
     result = _sums(start, end, priority)
     if result is None or not result.changed:
         return result
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             # One snapshot for all the reads below, whatever the worker commits meanwhile.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from issues import rollup
 from issues.dbstats import analyze
 from issues.management.commands._io import BadInput, read_issue_file
 from issues.serialization import create_issue, validate
@@ -40,5 +41,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = [create_issue(data, reporter) for issues in batches for data in issues]
         analyze()
+        rollup.refresh()
         for issue in created:
             self.stdout.write(str(issue.pk))

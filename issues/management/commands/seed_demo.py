@@ -4,6 +4,7 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from issues import rollup
 from issues.dbstats import analyze
 from issues.models import ChecklistItem, Issue, Milestone, Update
 
@@ -73,6 +74,7 @@ class Command(BaseCommand):
                 self.add_rows(rng, issues)
             created += size
         analyze()
+        rollup.refresh()
         self.stdout.write(f"created {created} issues")
 
     def make_issue(self, rng, today):
