@@ -7,4 +7,6 @@ class Command(BaseCommand):
     help = "Bring Insights' counts per day up to date with the issues (the worker runs it)."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"counted {rollup.refresh()} changed issues")
+        counted = rollup.refresh()
+        if counted or options["verbosity"] > 1:
+            self.stdout.write(f"counted {counted} changed issues")
