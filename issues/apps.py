@@ -7,6 +7,8 @@ class IssuesConfig(AppConfig):
     verbose_name = "ML Engineering Issues"
 
     def ready(self):
+        from issues.rollup import ensure_triggers
         from issues.search import ensure_sqlite_index
 
         post_migrate.connect(ensure_sqlite_index, sender=self)
+        post_migrate.connect(ensure_triggers, sender=self)

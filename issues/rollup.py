@@ -3,9 +3,9 @@
 Each issue contributes a few dated events (``facts``): reported, open from its Reported Date
 until resolved, overdue from the day after it was due until resolved, a Target Resolution Date,
 resolved after so many days. ``InsightsCount`` holds their sums per kind, day and priority, and
-``InsightsIssue`` each issue as it was counted. Database triggers (migration 0032) write an
-``InsightsChange`` row with every insert, delete or counted change of an issue, in its own
-transaction; the worker (``refresh``, run by ``manage.py refresh_insights``) moves those issues'
+``InsightsIssue`` each issue as it was counted. Database triggers (``ensure_triggers``) write an
+``InsightsChange`` row with every insert, delete or counted change of an issue or milestone, in
+its own transaction, whatever made it (the ORM, ``update()``, ``bulk_create``, raw SQL); the worker (``refresh``, run by ``manage.py refresh_insights``) moves those issues'
 events from their old state to their new one and deletes the changes it handled. A page reads
 the sums and corrects them for the changes not yet handled, so its figures are those of the
 issues as they are now, whether the worker is late or not.
@@ -16,7 +16,7 @@ import json
 from collections import Counter
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -307,3 +307,68 @@ def _sums(start, end, priority):
             else:
                 result.changed = True
     return result if counted else None
+
+
+# The writes that change what Insights counts: {table: (the issue's id column, columns counted)}.
+WATCHED = {
+    "issues_issue": ("id", ["status", "priority", "reported_date", "target_date", "resolved_on"]),
+    "issues_milestone": ("issue_id", ["issue_id", "date"]),
+}
+CHANGE = "INSERT INTO issues_insightschange (issue_id) VALUES "
+
+
+def _trigger_sql(vendor):
+    """{trigger name: SQL creating it} on ``vendor``."""
+    made = {}
+    for table, (key, columns) in WATCHED.items():
+        if vendor == "sqlite":
+            changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+            made |= {
+                f"{table}_insights_insert": f"CREATE TRIGGER IF NOT EXISTS {table}_insights_insert "
+                f"AFTER INSERT ON {table} BEGIN {CHANGE}(NEW.{key}); END",
+                f"{table}_insights_delete": f"CREATE TRIGGER IF NOT EXISTS {table}_insights_delete "
+                f"AFTER DELETE ON {table} BEGIN {CHANGE}(OLD.{key}); END",
+                f"{table}_insights_update": f"CREATE TRIGGER IF NOT EXISTS {table}_insights_update "
+                f"AFTER UPDATE ON {table} WHEN {changed} "
+                f"BEGIN {CHANGE}(OLD.{key}), (NEW.{key}); END",
+            }
+        else:
+            changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+            made |= {
+                f"{table}_insights": f"CREATE OR REPLACE FUNCTION {table}_insights() "
+                "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF TG_OP = 'INSERT' THEN {CHANGE}(NEW.{key}); "
+                f"ELSIF TG_OP = 'DELETE' THEN {CHANGE}(OLD.{key}); "
+                f"ELSE {CHANGE}(OLD.{key}), (NEW.{key}); END IF; RETURN NULL; END $$",
+                f"{table}_insights_insert_delete": "CREATE OR REPLACE TRIGGER "
+                f"{table}_insights_insert_delete AFTER INSERT OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_insights()",
+                f"{table}_insights_update": f"CREATE OR REPLACE TRIGGER {table}_insights_update "
+                f"AFTER UPDATE ON {table} FOR EACH ROW WHEN ({changed}) "
+                f"EXECUTE FUNCTION {table}_insights()",
+            }
+    return made
+
+
+def ensure_triggers(using="default", **kwargs):
+    """Create the triggers where missing, after every ``migrate`` (post_migrate): SQLite drops a
+    table's triggers whenever Django's schema editor rebuilds the table. Changes made without
+    them were not recorded, so the counts are then made again (the page counts meanwhile)."""
+    db = connections[using]
+    if InsightsChange._meta.db_table not in db.introspection.table_names():
+        return
+    wanted = _trigger_sql(db.vendor)
+    with db.cursor() as cursor:
+        if db.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal UNION ALL "
+                "SELECT proname FROM pg_proc WHERE proname LIKE 'issues%%insights'"
+            )
+        present = {row[0] for row in cursor.fetchall()}
+        if wanted.keys() <= present:
+            return
+        for sql in wanted.values():
+            cursor.execute(sql)
+    InsightsState.objects.using(using).delete()

@@ -10,6 +10,7 @@ import statistics
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,6 +269,24 @@ def test_triggers_record_what_insights_counts_and_nothing_else():
     gone = other.pk
     other.delete()  # its milestone goes first
     assert changes() == [gone, gone]
+
+
+def test_missing_triggers_come_back_after_migrate_and_everything_is_counted_again():
+    """As when SQLite's schema editor rebuilds the issue table for a later migration."""
+    rollup.refresh()
+    table = "" if connection.vendor == "sqlite" else " ON issues_issue"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER issues_issue_insights_update{table}")
+    issue = Issue.objects.create(name="A", type="training", priority="p1")
+    InsightsChange.objects.all().delete()
+    Issue.objects.filter(pk=issue.pk).update(priority="p2")
+    assert not InsightsChange.objects.exists()  # not recorded: the counts are wrong
+    rollup.ensure_triggers()
+    assert rollup.totals(ago(89), ago(-29)) is None  # so the page counts itself
+    Issue.objects.filter(pk=issue.pk).update(priority="p3")
+    assert changes() == [issue.pk, issue.pk]
+    assert rollup.refresh() == 1  # every issue counted again
+    assert InsightsIssue.objects.get().priority == "p3"
 
 
 def test_other_deadlines_are_counted_here_until_the_worker_counts_again(owner_client, settings):

@@ -2,56 +2,6 @@
 
 from django.db import migrations, models
 
-# Every insert and delete of an issue or milestone, and every change of what Insights counts,
-# writes an InsightsChange row (the issue's id) in the same transaction, whatever wrote it (the
-# ORM, update(), bulk_create, raw SQL): the counts are never silently wrong, only not yet updated.
-COUNTED = {
-    "issues_issue": ("id", ["status", "priority", "reported_date", "target_date", "resolved_on"]),
-    "issues_milestone": ("issue_id", ["issue_id", "date"]),
-}
-INSERT = "INSERT INTO issues_insightschange (issue_id) VALUES "
-
-
-def _changed(columns, differ):
-    return " OR ".join(f"OLD.{column} {differ} NEW.{column}" for column in columns)
-
-
-SQLITE, SQLITE_REVERSE, POSTGRESQL, POSTGRESQL_REVERSE = [], [], [], []
-for table, (key, columns) in COUNTED.items():
-    SQLITE += [
-        f"CREATE TRIGGER {table}_insights_insert AFTER INSERT ON {table} "
-        f"BEGIN {INSERT}(NEW.{key}); END",
-        f"CREATE TRIGGER {table}_insights_delete AFTER DELETE ON {table} "
-        f"BEGIN {INSERT}(OLD.{key}); END",
-        f"CREATE TRIGGER {table}_insights_update AFTER UPDATE ON {table} "
-        f"WHEN {_changed(columns, 'IS NOT')} BEGIN {INSERT}(OLD.{key}), (NEW.{key}); END",
-    ]
-    SQLITE_REVERSE += [f"DROP TRIGGER {table}_insights_{op}" for op in ("insert", "delete", "update")]
-    POSTGRESQL += [
-        f"CREATE FUNCTION {table}_insights() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF TG_OP = 'INSERT' THEN {INSERT}(NEW.{key}); "
-        f"ELSIF TG_OP = 'DELETE' THEN {INSERT}(OLD.{key}); "
-        f"ELSE {INSERT}(OLD.{key}), (NEW.{key}); END IF; RETURN NULL; END $$",
-        f"CREATE TRIGGER {table}_insights_insert_delete AFTER INSERT OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table}_insights()",
-        f"CREATE TRIGGER {table}_insights_update AFTER UPDATE ON {table} FOR EACH ROW "
-        f"WHEN ({_changed(columns, 'IS DISTINCT FROM')}) EXECUTE FUNCTION {table}_insights()",
-    ]
-    POSTGRESQL_REVERSE += [
-        f"DROP TRIGGER {table}_insights_insert_delete ON {table}",
-        f"DROP TRIGGER {table}_insights_update ON {table}",
-        f"DROP FUNCTION {table}_insights()",
-    ]
-
-
-def run(statements):
-    def operation(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        for sql in statements[vendor]:
-            schema_editor.execute(sql)
-
-    return operation
-
 
 class Migration(migrations.Migration):
 
@@ -101,9 +51,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['kind', 'day', 'priority', 'value', 'n'], name='insights_count_idx')],
                 'constraints': [models.UniqueConstraint(fields=('kind', 'day', 'priority', 'value'), name='one_insights_count_per_key')],
             },
-        ),
-        migrations.RunPython(
-            run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
-            run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
         ),
     ]
