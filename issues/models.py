@@ -597,6 +597,8 @@ class InsightsIssue(models.Model):
     reported_date = models.DateField()
     target_date = models.DateField(null=True)
     resolved_on = models.DateField(null=True)
+    environment = models.CharField(max_length=16)
+    type = models.CharField(max_length=32)
     # Its milestones' dates, ISO 8601.
     milestones = models.JSONField(default=list)
 
@@ -607,6 +609,8 @@ class InsightsIssue(models.Model):
 class InsightsCount(models.Model):
     """How many issues of a priority count one kind of event on a day (issues/rollup.py)."""
 
+    # Of which issues: "" all, "environment:<value>" or "type:<value>" (rollup.slices).
+    slice = models.CharField(max_length=48)
     kind = models.CharField(max_length=1)
     day = models.DateField()
     priority = models.CharField(max_length=2)
@@ -617,13 +621,15 @@ class InsightsCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "day", "priority", "value"], name="one_insights_count_per_key"
+                fields=["slice", "kind", "day", "priority", "value"],
+                name="one_insights_count_per_key",
             )
         ]
         # Insights: the sums before the days shown and each day's counts, from the index alone.
         indexes = [
             models.Index(
-                fields=["kind", "day", "priority", "value", "n"], name="insights_count_idx"
+                fields=["slice", "kind", "day", "priority", "value", "n"],
+                name="insights_count_idx",
             )
         ]
 

@@ -33,6 +33,9 @@ OPEN, REPORTED, OVERDUE, TARGET, RESOLVED, MILESTONE = "o", "r", "d", "t", "s", 
 COUNTED_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS, Issue.RESOLVED, Issue.CLOSED]
 OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
 FIELDS = ["priority", "status", "reported_date", "target_date", "resolved_on"]
+# The list filters the counts serve besides ?priority= (one at a time): each issue's events are
+# counted for all issues (slice ""), for its environment and for its type.
+SLICED = ["environment", "type"]
 # The days Insights shows: the last DAYS, and AHEAD days to come.
 DAYS, AHEAD = 90, 30
 # More changes than this waiting: count every issue again rather than one by one.
@@ -72,12 +75,20 @@ def facts(priority, status, reported_date, target_date, resolved_on, milestones)
     return events
 
 
+def slices(environment="", type=""):
+    """The slice of the counts for these filters ("" for all issues)."""
+    return f"environment:{environment}" if environment else f"type:{type}" if type else ""
+
+
 def _counts(rows):
-    """{(kind, day, priority, value): n} of issues given as dicts of FIELDS and milestones."""
+    """{(slice, kind, day, priority, value): n} of issues given as dicts of FIELDS, SLICED
+    and milestones."""
     counts = Counter()
     for row in rows:
-        for kind, day, value, sign in facts(*(row[field] for field in FIELDS), row["milestones"]):
-            counts[kind, day, row["priority"], value] += sign
+        events = facts(*(row[field] for field in FIELDS), row["milestones"])
+        for part in {"", *(slices(**{field: row[field]}) for field in SLICED)}:
+            for kind, day, value, sign in events:
+                counts[part, kind, day, row["priority"], value] += sign
     return counts
 
 
@@ -85,7 +96,7 @@ def _current(issues, milestones):
     """The issues (those counted) as dicts of FIELDS, with the dates of their ``milestones``."""
     rows = {
         row["id"]: {**row, "milestones": []}
-        for row in issues.filter(status__in=COUNTED_STATUSES).values("id", *FIELDS)
+        for row in issues.filter(status__in=COUNTED_STATUSES).values("id", *FIELDS, *SLICED)
     }
     for issue_id, day in milestones.values_list("issue_id", "date").order_by():
         if issue_id in rows:
@@ -95,7 +106,8 @@ def _current(issues, milestones):
 
 def _counted(ids):
     """The issues as the counts last counted them, in the same form."""
-    rows = list(InsightsIssue.objects.filter(issue_id__in=ids).values(*FIELDS, "milestones"))
+    counted = InsightsIssue.objects.filter(issue_id__in=ids)
+    rows = list(counted.values(*FIELDS, *SLICED, "milestones"))
     for row in rows:
         row["milestones"] = [datetime.date.fromisoformat(day) for day in row["milestones"]]
     return rows
@@ -105,7 +117,7 @@ def _counted_issue(row):
     return InsightsIssue(
         issue_id=row["id"],
         milestones=[day.isoformat() for day in row["milestones"]],
-        **{field: row[field] for field in FIELDS},
+        **{field: row[field] for field in [*FIELDS, *SLICED]},
     )
 
 
@@ -141,16 +153,16 @@ def _add(delta):
     delta = {key: n for key, n in delta.items() if n}
     if not delta:
         return
-    days = {key[1] for key in delta}
-    stored = {
-        (row.kind, row.day, row.priority, row.value): row
-        for row in InsightsCount.objects.filter(day__in=days, kind__in={key[0] for key in delta})
-    }
+    keys = ["slice", "kind", "day", "priority", "value"]
+    stored = InsightsCount.objects.filter(
+        day__in={key[2] for key in delta}, kind__in={key[1] for key in delta}
+    )
+    stored = {tuple(getattr(row, name) for name in keys): row for row in stored}
     new, changed, gone = [], [], []
     for key, n in delta.items():
         row = stored.get(key)
         if row is None:
-            new.append(InsightsCount(kind=key[0], day=key[1], priority=key[2], value=key[3], n=n))
+            new.append(InsightsCount(n=n, **dict(zip(keys, key, strict=True))))
         elif row.n + n:
             row.n += n
             changed.append(row)
@@ -179,16 +191,16 @@ def _rebuild(state):
 
 def _fold():
     """Events before the month of the first day shown (pages only ever show later days) are
-    read only as sums: keep one row per kind and priority for them, at the day before."""
+    read only as sums: keep one row per slice, kind and priority for them, at the day before."""
     today = timezone.localdate()
     cutoff = (today - datetime.timedelta(days=DAYS)).replace(day=1)
     old = InsightsCount.objects.filter(day__lt=cutoff)
     if not old.exclude(day=cutoff - DAY).exists():
         return
-    sums = old.filter(kind__in=[OPEN, OVERDUE]).values_list("kind", "priority").annotate(Sum("n"))
+    sums = old.filter(kind__in=[OPEN, OVERDUE]).values_list("slice", "kind", "priority")
     sums = [
-        InsightsCount(kind=kind, day=cutoff - DAY, priority=priority, n=n)
-        for kind, priority, n in sums
+        InsightsCount(slice=part, kind=kind, day=cutoff - DAY, priority=priority, n=n)
+        for part, kind, priority, n in sums.annotate(Sum("n"))
         if n
     ]
     old.delete()
@@ -222,24 +234,25 @@ class Totals:
 
 # The page's four sums in one statement, each an index range of insights_count_idx: OPEN and
 # OVERDUE before the first day shown, per priority; OPEN per priority and day; the other kinds
-# per day; the durations of resolutions per priority. A priority of '' means all. Then a row
+# per day; the durations of resolutions per priority; all of one slice. A priority of '' means
+# all. Then a row
 # if the sums were made with these deadlines, and one if changes wait to be counted.
 SUMS_SQL = """
 SELECT 'before', kind, priority, NULL, 0, SUM(n) FROM issues_insightscount
- WHERE kind IN (%(open)s, %(overdue)s) AND day < %(start)s
+ WHERE slice = %(slice)s AND kind IN (%(open)s, %(overdue)s) AND day < %(start)s
    AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, priority
 UNION ALL
 SELECT 'daily', %(open)s, priority, day, 0, SUM(n) FROM issues_insightscount
- WHERE kind = %(open)s AND day >= %(start)s AND day <= %(end)s
+ WHERE slice = %(slice)s AND kind = %(open)s AND day >= %(start)s AND day <= %(end)s
    AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY priority, day
 UNION ALL
 SELECT 'daily', kind, '', day, 0, SUM(n) FROM issues_insightscount
- WHERE kind IN (%(overdue)s, %(reported)s, %(resolved)s, %(target)s, %(milestone)s)
+ WHERE slice = %(slice)s AND kind IN (%(overdue)s, %(reported)s, %(resolved)s, %(target)s, %(milestone)s)
    AND day >= %(start)s AND day <= %(end)s
    AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, day
 UNION ALL
 SELECT 'durations', kind, priority, NULL, value, SUM(n) FROM issues_insightscount
- WHERE kind = %(resolved)s AND day >= %(start)s
+ WHERE slice = %(slice)s AND kind = %(resolved)s AND day >= %(start)s
    AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, priority, value
 UNION ALL
 SELECT 'counted', '', '', NULL, 0, 0 FROM issues_insightsstate
@@ -250,10 +263,11 @@ SELECT 'changed', '', '', NULL, 0, 0 FROM issues_insightsstate
 """
 
 
-def totals(start, end, priority=None):
-    """Insights' counts from the stored sums corrected for changes not yet counted, or None
-    when they were made with other deadlines (or not yet made)."""
-    result = _sums(start, end, priority)
+def totals(start, end, priority=None, part=""):
+    """Insights' counts (of the issues of ``priority`` and slice ``part``, if given) from the
+    stored sums corrected for changes not yet counted, or None when they were made with other
+    deadlines (or not yet made)."""
+    result = _sums(start, end, priority, part)
     if result is None or not result.changed:
         return result
     outermost = not connection.in_atomic_block
@@ -262,7 +276,7 @@ def totals(start, end, priority=None):
             # One snapshot for all the reads below, whatever the worker commits meanwhile.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        result = _sums(start, end, priority)
+        result = _sums(start, end, priority, part)
         if result is None:
             return None
         ids = set(InsightsChange.objects.values_list("issue_id", flat=True))
@@ -270,13 +284,13 @@ def totals(start, end, priority=None):
             Issue.objects.filter(pk__in=ids), Milestone.objects.filter(issue_id__in=ids)
         )
         for rows, sign in ((current, 1), (_counted(ids), -1)):
-            for (kind, day, p, value), n in _counts(rows).items():
-                if not priority or p == priority:
+            for (counted_part, kind, day, p, value), n in _counts(rows).items():
+                if counted_part == part and (not priority or p == priority):
                     result.add(kind, day, p, value, sign * n)
         return result
 
 
-def _sums(start, end, priority):
+def _sums(start, end, priority, part):
     """The stored sums, whether changes wait to be counted, from one statement (one snapshot);
     None without sums made with these deadlines."""
     params = {
@@ -289,6 +303,7 @@ def _sums(start, end, priority):
         "start": start,
         "end": end,
         "priority": priority or "",
+        "slice": part,
         "deadlines": _deadlines(),
     }
     result, counted = Totals(start, end), False
@@ -311,7 +326,7 @@ def _sums(start, end, priority):
 
 # The writes that change what Insights counts: {table: (the issue's id column, columns counted)}.
 WATCHED = {
-    "issues_issue": ("id", ["status", "priority", "reported_date", "target_date", "resolved_on"]),
+    "issues_issue": ("id", [*FIELDS, *SLICED]),
     "issues_milestone": ("issue_id", ["issue_id", "date"]),
 }
 CHANGE = "INSERT INTO issues_insightschange (issue_id) VALUES "

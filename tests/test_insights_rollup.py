@@ -11,6 +11,7 @@ import statistics
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,14 +34,15 @@ OPEN = [Issue.OPEN, Issue.IN_PROGRESS]
 DONE = [Issue.RESOLVED, Issue.CLOSED]
 
 
-def expected_tables(priority=None):
-    """Each chart's table, counted from its definition one issue and one day at a time."""
+def expected_tables(**filters):
+    """Each chart's table, counted from its definition one issue and one day at a time, of the
+    issues matching ``filters`` ({field: value})."""
     today = timezone.localdate()
     days = [ago(89 - i) for i in range(90)]
     issues = [
         issue
         for issue in Issue.objects.exclude(status=Issue.DRAFT)
-        if not priority or issue.priority == priority
+        if all(getattr(issue, field) == value for field, value in filters.items())
     ]
     milestones = list(Milestone.objects.filter(issue__in=issues).select_related("issue"))
 
@@ -111,7 +113,8 @@ def random_issue(rng, today):
     target = rng.choice([None, reported + datetime.timedelta(days=rng.randrange(0, 80))])
     return Issue(
         name="Random",
-        type="training",
+        type=rng.choice(["training", "deployment", "monitoring"]),
+        environment=rng.choice(["", "staging", "production"]),
         priority="" if status == Issue.DRAFT else rng.choice(PRIORITIES),
         status=status,
         reported_date=reported,
@@ -149,6 +152,8 @@ def edit_everything(rng):
         issue.save()
     pks = [issue.pk for issue in rng.sample(issues, 10)]
     Issue.objects.filter(pk__in=pks).update(priority="p0")  # update()
+    pks = [issue.pk for issue in rng.sample(issues, 10)]
+    Issue.objects.filter(pk__in=pks).update(environment="production", type="deployment")
     for issue in rng.sample(issues, 10):  # Reported Date and Target Resolution Date moved
         reported = issue.reported_date - datetime.timedelta(days=rng.randrange(-20, 40))
         target = rng.choice([None, reported + datetime.timedelta(days=rng.randrange(0, 30))])
@@ -172,15 +177,18 @@ def page_tables(client, query=""):
     return tables(client.get(reverse("insights") + query).content.decode())
 
 
-def drawn_every_way(client, query="", priority=None):
+def drawn_every_way(client, query="", served=True, **filters):
     """The page's tables with changes not yet counted, once counted, and counted here; each
-    checked against the straightforward count."""
-    expected = expected_tables(priority)
+    checked against the straightforward count. ``served``: the stored counts serve ``query``
+    (then the page makes 4 queries: session, user, the sums, the next issues due)."""
+    expected = expected_tables(**filters)
     assert InsightsChange.objects.exists()
     assert page_tables(client, query) == expected, "changes not yet counted"
     rollup.refresh()
     assert not InsightsChange.objects.exists()
-    assert page_tables(client, query) == expected, "counted by the worker"
+    with CaptureQueriesContext(connection) as queries:
+        assert page_tables(client, query) == expected, "counted by the worker"
+    assert (len(queries) == 4) == served
     InsightsState.objects.all().delete()
     assert page_tables(client, query) == expected, "counted here"
     rollup.refresh()  # counts everything again
@@ -197,12 +205,26 @@ def test_every_chart_as_counted_by_hand_before_and_after_edits(owner_client, see
     drawn_every_way(owner_client)
     edit_everything(rng)
     drawn_every_way(owner_client, "?priority=p0", priority="p0")
+    edit_everything(rng)
+    drawn_every_way(owner_client, "?environment=production", environment="production")
+    edit_everything(rng)
+    drawn_every_way(owner_client, "?type=deployment&priority=p1", type="deployment", priority="p1")
+    edit_everything(rng)
+    drawn_every_way(  # not served by the counts: counted here, whatever the counts
+        owner_client,
+        "?type=training&environment=staging",
+        served=False,
+        type="training",
+        environment="staging",
+    )
 
 
 def counted_issues():
     return {
         (*row[:-1], tuple(sorted(row[-1])))
-        for row in InsightsIssue.objects.values_list("issue_id", *rollup.FIELDS, "milestones")
+        for row in InsightsIssue.objects.values_list(
+            "issue_id", *rollup.FIELDS, *rollup.SLICED, "milestones"
+        )
     }
 
 
@@ -222,7 +244,8 @@ def test_counted_one_by_one_as_if_counted_again():
 
 
 def test_old_days_are_kept_as_sums(owner_client):
-    """Events before the month of the first day shown become one row per kind and priority."""
+    """Events before the month of the first day shown become one row per slice, kind and
+    priority."""
     rng = random.Random(4)
     random_history(rng, 80)
     rollup.refresh()
@@ -230,7 +253,7 @@ def test_old_days_are_kept_as_sums(owner_client):
     old = InsightsCount.objects.filter(day__lt=cutoff)
     assert set(old.values_list("day", flat=True)) == {cutoff - datetime.timedelta(days=1)}
     assert set(old.values_list("kind", flat=True)) == {rollup.OPEN, rollup.OVERDUE}
-    assert old.count() <= 8
+    assert old.count() == len(set(old.values_list("slice", "kind", "priority")))
     assert page_tables(owner_client) == expected_tables()
 
 

@@ -231,17 +231,18 @@ def _short(day):
 
 def _stored_history(issue_filter, today):
     """What ``_history``, ``_reported`` and ``_ahead`` count, from the worker's sums per day
-    (issues/rollup.py): without filters or with only ``?priority=``; otherwise None."""
+    (issues/rollup.py): without filters, or with ``?priority=`` and at most one of
+    ``?environment=`` and ``?type=``; otherwise None."""
+    data = issue_filter.form.cleaned_data
     used = {
-        name
-        for name, value in issue_filter.form.cleaned_data.items()
-        if value and not (name == "status" and value == "all")
+        name for name, value in data.items() if value and not (name == "status" and value == "all")
     }
-    if used - {"priority"}:
+    if used - {"priority"} not in ({"environment"}, {"type"}, set()):
         return None
     days = _days(today - datetime.timedelta(days=DAYS - 1), DAYS)
     end = today + datetime.timedelta(days=AHEAD - 1)
-    totals = rollup.totals(days[0], end, issue_filter.form.cleaned_data.get("priority"))
+    part = rollup.slices(data.get("environment"), data.get("type"))
+    totals = rollup.totals(days[0], end, data.get("priority"), part)
     if totals is None:
         return None
     by_priority = {p: Window(days) for p in PRIORITIES}
