@@ -20,6 +20,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from issues.dbstats import analyze
 from issues.models import (
     InsightsChange,
     InsightsCount,
@@ -186,6 +187,7 @@ def _rebuild(state):
     _fold()
     state.deadlines, state.counted_at = _deadlines(), timezone.now()
     state.save()
+    analyze([InsightsCount, InsightsIssue, InsightsChange])
     return len(rows)
 
 
