@@ -654,6 +654,8 @@ class InsightsState(models.Model):
     # DSKIT_DEADLINE_DAYS as JSON with sorted keys.
     deadlines = models.CharField(max_length=200)
     counted_at = models.DateTimeField(null=True)
+    # Bumped by every commit of the worker: a page reading in several statements checks it.
+    version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self):
         return f"insights counted at {self.counted_at}"

@@ -39,6 +39,8 @@ FIELDS = ["priority", "status", "reported_date", "target_date", "resolved_on"]
 SLICED = ["environment", "type"]
 # The days Insights shows: the last DAYS, and AHEAD days to come.
 DAYS, AHEAD = 90, 30
+# Reads of the sums and the changed issues, when the worker commits in between each time.
+ATTEMPTS = 3
 # More changes than this waiting: count every issue again rather than one by one.
 REBUILD_AFTER = 20_000
 DAY = datetime.timedelta(days=1)
@@ -144,7 +146,7 @@ def refresh():
         InsightsIssue.objects.bulk_create(map(_counted_issue, now))
         InsightsChange.objects.filter(pk__in=[pk for pk, _ in changes]).delete()
         _fold()
-        state.counted_at = timezone.now()
+        state.counted_at, state.version = timezone.now(), state.version + 1
         state.save()
         return len(ids)
 
@@ -186,6 +188,7 @@ def _rebuild(state):
         InsightsChange.objects.filter(pk__in=changes[start : start + 5000]).delete()
     _fold()
     state.deadlines, state.counted_at = _deadlines(), timezone.now()
+    state.version += 1
     state.save()
     analyze([InsightsCount, InsightsIssue, InsightsChange])
     return len(rows)
@@ -220,8 +223,9 @@ class Totals:
     def __init__(self, start, end):
         self.start, self.end = start, end
         self.before, self.daily, self.durations = Counter(), Counter(), Counter()
-        # Issues changed since they were counted (``totals`` corrects the sums for them).
-        self.changed = False
+        # Issues changed since they were counted (``totals`` corrects the sums for them), and
+        # the worker's commit the sums are from (``InsightsState.version``).
+        self.changed, self.version = False, None
 
     def add(self, kind, day, priority, value, n):
         if day < self.start:
@@ -257,7 +261,7 @@ SELECT 'durations', kind, priority, NULL, value, SUM(n) FROM issues_insightscoun
  WHERE slice = %(slice)s AND kind = %(resolved)s AND day >= %(start)s
    AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, priority, value
 UNION ALL
-SELECT 'counted', '', '', NULL, 0, 0 FROM issues_insightsstate
+SELECT 'counted', '', '', NULL, version, 0 FROM issues_insightsstate
  WHERE id = 1 AND deadlines = %(deadlines)s
 UNION ALL
 SELECT 'changed', '', '', NULL, 0, 0 FROM issues_insightsstate
@@ -268,28 +272,31 @@ SELECT 'changed', '', '', NULL, 0, 0 FROM issues_insightsstate
 def totals(start, end, priority=None, part=""):
     """Insights' counts (of the issues of ``priority`` and slice ``part``, if given) from the
     stored sums corrected for changes not yet counted, or None when they were made with other
-    deadlines (or not yet made)."""
-    result = _sums(start, end, priority, part)
-    if result is None or not result.changed:
-        return result
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            # One snapshot for all the reads below, whatever the worker commits meanwhile.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    deadlines (or not yet made).
+
+    The sums come from one statement, so from one moment. With changes waiting, the changed
+    issues as they are and as they were counted are read after it: if the worker committed in
+    between (``InsightsState.version`` moved), the sums and those rows would not match, and
+    everything is read again. No transaction, so the page takes no lock and waits for no one.
+    """
+    for _ in range(ATTEMPTS):
         result = _sums(start, end, priority, part)
-        if result is None:
-            return None
+        if result is None or not result.changed:
+            return result
         ids = set(InsightsChange.objects.values_list("issue_id", flat=True))
         current = _current(
             Issue.objects.filter(pk__in=ids), Milestone.objects.filter(issue_id__in=ids)
         )
-        for rows, sign in ((current, 1), (_counted(ids), -1)):
-            for (counted_part, kind, day, p, value), n in _counts(rows).items():
-                if counted_part == part and (not priority or p == priority):
-                    result.add(kind, day, p, value, sign * n)
-        return result
+        counted = _counted(ids)
+        if InsightsState.objects.filter(pk=1, version=result.version).exists():
+            break
+    else:
+        return None
+    for rows, sign in ((current, 1), (counted, -1)):
+        for (counted_part, kind, day, p, value), n in _counts(rows).items():
+            if counted_part == part and (not priority or p == priority):
+                result.add(kind, day, p, value, sign * n)
+    return result
 
 
 def _sums(start, end, priority, part):
@@ -320,7 +327,7 @@ def _sums(start, end, priority, part):
                 day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
                 result.daily[kind, p, day] += n
             elif part == "counted":
-                counted = True
+                counted, result.version = True, value
             else:
                 result.changed = True
     return result if counted else None

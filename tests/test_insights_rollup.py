@@ -228,6 +228,36 @@ def counted_issues():
     }
 
 
+def test_a_worker_committing_while_the_page_reads(owner_client, monkeypatch):
+    """The page reads the sums, then the changed issues; the worker commits in between."""
+    rng = random.Random(8)
+    rollup.refresh()
+    random_history(rng, 60)
+    expected = expected_tables()
+    reads = []
+    counted = rollup._counted
+
+    def counted_then_worker(ids):
+        rows = counted(ids)
+        if len(reads) < 2:  # twice: the page reads a third time
+            reads.append(len(ids))
+            monkeypatch.setattr(rollup, "_counted", counted)  # the worker reads as usual
+            rollup.refresh()  # the worker counts them, and the issues change again
+            edit_everything(rng)
+            monkeypatch.setattr(rollup, "_counted", counted_then_worker)
+        return rows
+
+    monkeypatch.setattr(rollup, "_counted", counted_then_worker)
+    page = page_tables(owner_client)
+    assert len(reads) == 2
+    assert page == expected_tables() != expected
+    monkeypatch.setattr(rollup, "ATTEMPTS", 2)
+    reads.clear()
+    edit_everything(rng)
+    assert rollup.totals(ago(89), ago(-29)) is None  # then the page counts itself
+    assert page_tables(owner_client) == expected_tables()
+
+
 def test_counted_one_by_one_as_if_counted_again():
     """The worker's counts after changes are those of counting every issue again."""
     rng = random.Random(3)
