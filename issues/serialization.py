@@ -95,9 +95,7 @@ def _message(error):
     if error.validator == "format" and error.validator_value == "date-time":
         return _path(error), f"{error.instance!r} is not a valid date-time (YYYY-MM-DDTHH:MM:SSZ)"
     if error.validator == "format":
-        return _path(
-            error
-        ), f"{error.instance!r} is not a valid {FORMAT_NAMES[error.validator_value]}"
+        return _path(error), f"{error.instance!r} is not a valid {FORMAT_NAMES[error.validator_value]}"
     if error.validator == "maximum":
         return _path(error), f"must be at most {error.validator_value}"
     if error.validator in ("maxLength", "minLength"):
@@ -151,7 +149,9 @@ def validate(data):
         return problems
     is_draft = data.get("status") == Issue.DRAFT
     validator = _draft_validator if is_draft else _validator
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(
+        validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
+    ):
         field, message = _message(error)
         problems.append(f"{field}: {message}")
     if problems:
