@@ -1,14 +1,16 @@
-"""Insights' counts per day and priority, kept up to date off the request path.
+"""Insights' counts per day, kept up to date off the request path (README "Insights").
 
 Each issue contributes a few dated events (``facts``): reported, open from its Reported Date
-until resolved, overdue from the day after it was due until resolved, a Target Resolution Date,
-resolved after so many days. ``InsightsCount`` holds their sums per kind, day and priority, and
-``InsightsIssue`` each issue as it was counted. Database triggers (``ensure_triggers``) write an
+until resolved, overdue from the day after it was due until resolved, its Target Resolution
+Date and milestones while open, resolved after so many days. ``InsightsCount`` holds their sums
+per slice (all issues, an environment, a type), kind, day and priority, and ``InsightsIssue``
+each issue as it was counted. Database triggers (``ensure_triggers``) write an
 ``InsightsChange`` row with every insert, delete or counted change of an issue or milestone, in
-its own transaction, whatever made it (the ORM, ``update()``, ``bulk_create``, raw SQL); the worker (``refresh``, run by ``manage.py refresh_insights``) moves those issues'
-events from their old state to their new one and deletes the changes it handled. A page reads
-the sums and corrects them for the changes not yet handled, so its figures are those of the
-issues as they are now, whether the worker is late or not.
+the writer's transaction, whatever made it (the ORM, ``update()``, ``bulk_create``, raw SQL).
+The worker (``refresh``, run by ``manage.py refresh_insights``) moves those issues' events from
+how they were counted to how they are, and deletes the changes it handled. A page reads the
+sums and corrects them for the changes not yet handled (``totals``), so its figures are those
+of the issues as they are, whether the worker is late or not.
 """
 
 import datetime
@@ -44,6 +46,7 @@ ATTEMPTS = 3
 # More changes than this waiting: count every issue again rather than one by one.
 REBUILD_AFTER = 20_000
 DAY = datetime.timedelta(days=1)
+COUNT_TABLES = [InsightsCount, InsightsIssue, InsightsChange]
 
 
 def facts(priority, status, reported_date, target_date, resolved_on, milestones):
@@ -135,20 +138,29 @@ def refresh():
     with transaction.atomic():
         state, _ = InsightsState.objects.select_for_update().get_or_create(pk=1)
         changes = list(InsightsChange.objects.values_list("id", "issue_id")[: REBUILD_AFTER + 1])
-        if state.deadlines != _deadlines() or len(changes) > REBUILD_AFTER:
-            return _rebuild(state)
-        ids = {issue_id for _, issue_id in changes}
-        now = _current(Issue.objects.filter(pk__in=ids), Milestone.objects.filter(issue_id__in=ids))
-        delta = _counts(now)
-        delta.subtract(_counts(_counted(ids)))
-        _add(delta)
-        InsightsIssue.objects.filter(issue_id__in=ids).delete()
-        InsightsIssue.objects.bulk_create(map(_counted_issue, now))
-        InsightsChange.objects.filter(pk__in=[pk for pk, _ in changes]).delete()
-        _fold()
-        state.counted_at, state.version = timezone.now(), state.version + 1
-        state.save()
-        return len(ids)
+        if state.deadlines == _deadlines() and len(changes) <= REBUILD_AFTER:
+            return _count_changes(state, changes)
+        counted = _rebuild(state)
+    # After the transaction: statistics for the planners (and all-visible pages on PostgreSQL,
+    # where the bulk loads' analyze vacuums outside a transaction).
+    analyze(COUNT_TABLES)
+    return counted
+
+
+def _count_changes(state, changes):
+    """Move the changed issues' events from how they were counted to how they are."""
+    ids = {issue_id for _, issue_id in changes}
+    now = _current(Issue.objects.filter(pk__in=ids), Milestone.objects.filter(issue_id__in=ids))
+    delta = _counts(now)
+    delta.subtract(_counts(_counted(ids)))
+    _add(delta)
+    InsightsIssue.objects.filter(issue_id__in=ids).delete()
+    InsightsIssue.objects.bulk_create(map(_counted_issue, now))
+    InsightsChange.objects.filter(pk__in=[pk for pk, _ in changes]).delete()
+    _fold()
+    state.counted_at, state.version = timezone.now(), state.version + 1
+    state.save()
+    return len(ids)
 
 
 def _add(delta):
@@ -190,7 +202,6 @@ def _rebuild(state):
     state.deadlines, state.counted_at = _deadlines(), timezone.now()
     state.version += 1
     state.save()
-    analyze([InsightsCount, InsightsIssue, InsightsChange])
     return len(rows)
 
 
@@ -213,7 +224,7 @@ def _fold():
 
 
 class Totals:
-    """The counts that Insights draws, for all issues or one priority, at ``today``.
+    """The counts that Insights draws, of the days from ``start`` to ``end``.
 
     ``before``: {(kind, priority): n} of OPEN and OVERDUE events before ``start``; ``daily``:
     {(kind, priority or "", day): n} from ``start`` to ``end`` (priority only for OPEN);
@@ -240,9 +251,9 @@ class Totals:
 
 # The page's four sums in one statement, each an index range of insights_count_idx: OPEN and
 # OVERDUE before the first day shown, per priority; OPEN per priority and day; the other kinds
-# per day; the durations of resolutions per priority; all of one slice. A priority of '' means
-# all. Then a row
-# if the sums were made with these deadlines, and one if changes wait to be counted.
+# per day; the durations of resolutions per priority; all of one slice (a priority of '' means
+# all). Then a row with the worker's commit version if the sums were made with these deadlines,
+# and one if changes wait to be counted.
 SUMS_SQL = """
 SELECT 'before', kind, priority, NULL, 0, SUM(n) FROM issues_insightscount
  WHERE slice = %(slice)s AND kind IN (%(open)s, %(overdue)s) AND day < %(start)s
@@ -253,7 +264,8 @@ SELECT 'daily', %(open)s, priority, day, 0, SUM(n) FROM issues_insightscount
    AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY priority, day
 UNION ALL
 SELECT 'daily', kind, '', day, 0, SUM(n) FROM issues_insightscount
- WHERE slice = %(slice)s AND kind IN (%(overdue)s, %(reported)s, %(resolved)s, %(target)s, %(milestone)s)
+ WHERE slice = %(slice)s
+   AND kind IN (%(overdue)s, %(reported)s, %(resolved)s, %(target)s, %(milestone)s)
    AND day >= %(start)s AND day <= %(end)s
    AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, day
 UNION ALL
