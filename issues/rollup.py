@@ -43,6 +43,9 @@ SLICED = ["environment", "type"]
 DAYS, AHEAD = 90, 30
 # Reads of the sums and the changed issues, when the worker commits in between each time.
 ATTEMPTS = 3
+# More changes than this waiting (the worker stopped, a bulk load not counted yet): a page counts
+# the issues itself rather than correct the sums for each.
+MOST_CHANGES = 1000
 # More changes than this waiting: count every issue again rather than one by one.
 REBUILD_AFTER = 20_000
 DAY = datetime.timedelta(days=1)
@@ -234,9 +237,9 @@ class Totals:
     def __init__(self, start, end):
         self.start, self.end = start, end
         self.before, self.daily, self.durations = Counter(), Counter(), Counter()
-        # Issues changed since they were counted (``totals`` corrects the sums for them), and
-        # the worker's commit the sums are from (``InsightsState.version``).
-        self.changed, self.version = False, None
+        # Changes not yet counted (``totals`` corrects the sums for them), and the worker's
+        # commit the sums are from (``InsightsState.version``).
+        self.changed, self.version = 0, None
 
     def add(self, kind, day, priority, value, n):
         if day < self.start:
@@ -253,7 +256,7 @@ class Totals:
 # OVERDUE before the first day shown, per priority; OPEN per priority and day; the other kinds
 # per day; the durations of resolutions per priority; all of one slice (a priority of '' means
 # all). Then a row with the worker's commit version if the sums were made with these deadlines,
-# and one if changes wait to be counted.
+# and one with how many changes wait to be counted (up to MOST_CHANGES + 1), if any.
 SUMS_SQL = """
 SELECT 'before', kind, priority, NULL, 0, SUM(n) FROM issues_insightscount
  WHERE slice = %(slice)s AND kind IN (%(open)s, %(overdue)s) AND day < %(start)s
@@ -276,15 +279,16 @@ UNION ALL
 SELECT 'counted', '', '', NULL, version, 0 FROM issues_insightsstate
  WHERE id = 1 AND deadlines = %(deadlines)s
 UNION ALL
-SELECT 'changed', '', '', NULL, 0, 0 FROM issues_insightsstate
- WHERE id = 1 AND EXISTS (SELECT 1 FROM issues_insightschange)
+SELECT 'changed', '', '', NULL,
+  (SELECT COUNT(*) FROM (SELECT 1 FROM issues_insightschange LIMIT %(most)s) AS waiting), 0
+  FROM issues_insightsstate WHERE id = 1 AND EXISTS (SELECT 1 FROM issues_insightschange)
 """
 
 
 def totals(start, end, priority=None, part=""):
     """Insights' counts (of the issues of ``priority`` and slice ``part``, if given) from the
     stored sums corrected for changes not yet counted, or None when they were made with other
-    deadlines (or not yet made).
+    deadlines (or not yet made), or too many changes wait.
 
     The sums come from one statement, so from one moment. With changes waiting, the changed
     issues as they are and as they were counted are read after it: if the worker committed in
@@ -295,6 +299,8 @@ def totals(start, end, priority=None, part=""):
         result = _sums(start, end, priority, part)
         if result is None or not result.changed:
             return result
+        if result.changed > MOST_CHANGES:
+            return None
         ids = set(InsightsChange.objects.values_list("issue_id", flat=True))
         current = _current(
             Issue.objects.filter(pk__in=ids), Milestone.objects.filter(issue_id__in=ids)
@@ -326,6 +332,7 @@ def _sums(start, end, priority, part):
         "priority": priority or "",
         "slice": part,
         "deadlines": _deadlines(),
+        "most": MOST_CHANGES + 1,
     }
     result, counted = Totals(start, end), False
     with connection.cursor() as cursor:
@@ -341,7 +348,7 @@ def _sums(start, end, priority, part):
             elif part == "counted":
                 counted, result.version = True, value
             else:
-                result.changed = True
+                result.changed = value
     return result if counted else None
 
 

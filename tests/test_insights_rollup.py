@@ -258,6 +258,16 @@ def test_a_worker_committing_while_the_page_reads(owner_client, monkeypatch):
     assert page_tables(owner_client) == expected_tables()
 
 
+def test_too_many_changes_waiting_are_counted_here(owner_client, monkeypatch):
+    rollup.refresh()
+    random_history(random.Random(9), 30)
+    monkeypatch.setattr(rollup, "MOST_CHANGES", InsightsChange.objects.count() - 1)
+    assert rollup.totals(ago(89), ago(-29)) is None
+    assert page_tables(owner_client) == expected_tables()
+    monkeypatch.setattr(rollup, "MOST_CHANGES", InsightsChange.objects.count())
+    assert rollup.totals(ago(89), ago(-29)) is not None
+
+
 def test_counted_one_by_one_as_if_counted_again():
     """The worker's counts after changes are those of counting every issue again."""
     rng = random.Random(3)
