@@ -29,9 +29,9 @@ def text(value):
 
 
 # Constant HTML per value: the badges, the types' labels.
-TYPE_CELLS = {value: text(label) for value, label in Issue.TYPE_CHOICES}
-PRIORITY_CELLS = {value: priority_badge(value) for value, _ in Issue.PRIORITY_CHOICES}
-STATUS_CELLS = {value: status_badge(value) for value, _ in Issue.STATUS_CHOICES}
+TYPE_CELLS = {value: text(label) for value, label in Issue.Type.choices}
+PRIORITY_CELLS = {value: priority_badge(value) for value, _ in Issue.Priority.choices}
+STATUS_CELLS = {value: status_badge(value) for value, _ in Issue.Status.choices}
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _deadline(row, facts):
 
 
 # Each checklist's items and ticked items, counted in the rows' own query.
-SHORT_NAMES = {ChecklistItem.TODO: "To-Do", ChecklistItem.READY: "DoR", ChecklistItem.DONE: "DoD"}
+SHORT_NAMES = {ChecklistItem.Kind.TODO: "To-Do", ChecklistItem.Kind.READY: "DoR", ChecklistItem.Kind.DONE: "DoD"}
 PROGRESS_COUNTS = {
     f"{checklist}_{what}": Count(
         "checklist_items",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from issues.models import ChecklistItem
 from issues.serialization import CHECKLIST_KEYS, apply_dict
+from issues.template import CHECKLIST_ITEMS
 
 # Keys whose history (IssueChange.old/new) is JSON rather than plain text.
 JSON_KEYS = {"frameworks", "milestones", "assignees", "updates", "github", *CHECKLIST_KEYS}
@@ -71,7 +72,7 @@ def merge_ticks(base, mine, theirs):
 def apply_items(issue, key, items):
     """Make checklist ``key`` of ``issue`` hold exactly ``items``, in order, with their ticks."""
     checklist = CHECKLIST_KEYS[key]
-    template = ChecklistItem.TEMPLATE_ITEMS[checklist]
+    template = CHECKLIST_ITEMS[checklist]
     rows = {row.text: row for row in ChecklistItem.objects.filter(issue=issue, checklist=checklist)}
     texts = [item["text"] for item in items]
     ChecklistItem.objects.filter(

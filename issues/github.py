@@ -23,8 +23,6 @@ from issues.serialization import SCHEMA, is_web_url
 
 API_VERSION = "2022-11-28"
 USER_AGENT = "dskit"
-# GitHub refuses longer bodies with a 422; dskit refuses them before sending anything.
-MAX_BODY_CHARACTERS = GITHUB_BODY_LIMIT
 # The largest issue number the database column (and the JSON form) holds.
 GITHUB_NUMBER_MAX = SCHEMA["properties"]["github"]["properties"]["number"]["maximum"]
 REPOSITORY_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
@@ -71,10 +69,10 @@ def missing_settings():
 def check_payload(payload):
     """Refuse, before sending, what GitHub would refuse for its size."""
     length = len(payload["body"])
-    if length > MAX_BODY_CHARACTERS:
+    if length > GITHUB_BODY_LIMIT:
         raise GitHubError(
             f"The issue's Markdown body is {length:,} characters long; GitHub accepts at most "
-            f"{MAX_BODY_CHARACTERS:,}. Nothing was sent. Shorten the longest sections "
+            f"{GITHUB_BODY_LIMIT:,}. Nothing was sent. Shorten the longest sections "
             "(description, updates) and try again."
         )
 

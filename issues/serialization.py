@@ -16,8 +16,9 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
+from issues import template
 from issues.limits import GITHUB_BODY_LIMIT
-from issues.markdown import normalize, render_body
+from issues.markdown import render_body
 from issues.models import ChecklistItem, Issue, Link, Metric, Milestone, Update
 
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "issue.schema.json").read_text())
@@ -47,9 +48,9 @@ _draft_validator = jsonschema.Draft202012Validator(DRAFT_SCHEMA, format_checker=
 FORMAT_NAMES = {"date": "date (YYYY-MM-DD)", "uri": "http or https URL"}
 
 CHECKLIST_KEYS = {
-    "todo": ChecklistItem.TODO,
-    "definition_of_ready": ChecklistItem.READY,
-    "definition_of_done": ChecklistItem.DONE,
+    "todo": ChecklistItem.Kind.TODO,
+    "definition_of_ready": ChecklistItem.Kind.READY,
+    "definition_of_done": ChecklistItem.Kind.DONE,
 }
 # A link's target: a web address or an MLflow-style URI (models:/fraud/12, runs:/<id>/model).
 LINK_SCHEMES = ("http://", "https://", "models:/", "runs:/")
@@ -63,6 +64,47 @@ TEXT_KEYS = (
     "business_impact",
     "users_affected",
 )
+
+
+def normalize(value):
+    """Normalise a text value as Django's form fields do (rule 4 of markdown.md).
+
+    Line endings become ``\\n``, white space at the start and end of the whole value and
+    at the end of every line is removed. Nothing else is touched.
+    """
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def _with_texts(items, *keys):
+    return [
+        {**item, **{key: normalize(item[key]) for key in keys if key in item}} for item in items
+    ]
+
+
+def clean(data):
+    """The JSON form (valid, any subset of its keys) with every text value normalised: what is
+    stored and what the renderer (issues/markdown.py) takes."""
+    cleaned = dict(data)
+    for key in TEXT_KEYS:
+        if key in cleaned:
+            cleaned[key] = normalize(cleaned[key])
+    if cleaned.get("frameworks") is not None:
+        cleaned["frameworks"] = [normalize(framework) for framework in cleaned["frameworks"]]
+    for key, texts in (
+        *((key, ("text",)) for key in CHECKLIST_KEYS),
+        ("updates", ("text",)),
+        ("milestones", ("title",)),
+        ("metrics", ("name", "unit")),
+        ("links", ("label",)),
+    ):
+        if cleaned.get(key) is not None:
+            cleaned[key] = _with_texts(cleaned[key], *texts)
+    if cleaned.get("links") is not None:
+        cleaned["links"] = [{**link, "target": link["target"].strip()} for link in cleaned["links"]]
+    return cleaned
 
 
 def _path(error):
@@ -95,7 +137,9 @@ def _message(error):
     if error.validator == "format" and error.validator_value == "date-time":
         return _path(error), f"{error.instance!r} is not a valid date-time (YYYY-MM-DDTHH:MM:SSZ)"
     if error.validator == "format":
-        return _path(error), f"{error.instance!r} is not a valid {FORMAT_NAMES[error.validator_value]}"
+        return _path(
+            error
+        ), f"{error.instance!r} is not a valid {FORMAT_NAMES[error.validator_value]}"
     if error.validator == "maximum":
         return _path(error), f"must be at most {error.validator_value}"
     if error.validator in ("maxLength", "minLength"):
@@ -147,11 +191,9 @@ def validate(data):
     problems = _unstorable_text(data)
     if problems:
         return problems
-    is_draft = data.get("status") == Issue.DRAFT
+    is_draft = data.get("status") == Issue.Status.DRAFT
     validator = _draft_validator if is_draft else _validator
-    for error in sorted(
-        validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
-    ):
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         field, message = _message(error)
         problems.append(f"{field}: {message}")
     if problems:
@@ -214,19 +256,20 @@ def with_defaults(data):
         "milestones": [],
         "updates": [],
         "assignees": [],
-        "status": Issue.OPEN,
+        "status": Issue.Status.OPEN,
         "metrics": [],
         "links": [],
         **data,
     }
     for key, checklist in CHECKLIST_KEYS.items():
         if key not in full:
-            full[key] = [
-                {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[checklist]
-            ]
-    for key in TEXT_KEYS:
-        full[key] = normalize(full[key])
-    return full
+            full[key] = template_checklist(checklist)
+    return clean(full)
+
+
+def template_checklist(checklist):
+    """The template's items of one checklist, unticked, in the JSON form (rule 6)."""
+    return [{"text": text, "done": False} for text in template.CHECKLIST_ITEMS[checklist]]
 
 
 def issue_to_dict(issue):
@@ -248,25 +291,25 @@ def issue_to_dict(issue):
         "frameworks": list(issue.frameworks),
         "data_involved": issue.data_involved,
         "environment": issue.environment,
-        "todo": items[ChecklistItem.TODO],
+        "todo": items[ChecklistItem.Kind.TODO],
         "business_impact": issue.business_impact,
         "users_affected": issue.users_affected,
         "priority": issue.priority,
-        "reported_date": _iso(issue.reported_date),
-        "target_date": _iso(issue.target_date),
-        "milestones": [{"title": m.title, "date": _iso(m.date)} for m in issue.milestones.all()],
-        "definition_of_ready": items[ChecklistItem.READY],
-        "definition_of_done": items[ChecklistItem.DONE],
-        "updates": [{"date": _iso(u.date), "text": u.text} for u in issue.updates.all()],
+        "reported_date": iso_date(issue.reported_date),
+        "target_date": iso_date(issue.target_date),
+        "milestones": [
+            {"title": m.title, "date": iso_date(m.date)} for m in issue.milestones.all()
+        ],
+        "definition_of_ready": items[ChecklistItem.Kind.READY],
+        "definition_of_done": items[ChecklistItem.Kind.DONE],
+        "updates": [{"date": iso_date(u.date), "text": u.text} for u in issue.updates.all()],
         "assignees": list(issue.assignees),
         "status": issue.status,
     }
     for key, checklist in CHECKLIST_KEYS.items():
         if not data[key]:
             # Never given a checklist: the template's items, unticked (rule 6).
-            data[key] = [
-                {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[checklist]
-            ]
+            data[key] = template_checklist(checklist)
     if issue.github_number:
         data["github"] = {"number": issue.github_number, "url": issue.github_url}
     data["metrics"] = [metric_to_dict(m) for m in issue.metrics.all()]
@@ -289,7 +332,8 @@ def metric_to_dict(metric):
     }
 
 
-def _iso(value):
+def iso_date(value):
+    """A date as the JSON form writes it (``YYYY-MM-DD``), or None."""
     if value is None:
         return None
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
@@ -299,17 +343,16 @@ def checklist_rows(issue, key, items):
     """The checklist's rows; a checklist given as an empty list gets the template's items,
     unticked, as ``issue_to_dict`` shows it, so every issue has rows from its creation."""
     checklist = CHECKLIST_KEYS[key]
-    template = ChecklistItem.TEMPLATE_ITEMS[checklist]
-    items = items or [{"text": text, "done": False} for text in template]
+    defaults = template.CHECKLIST_ITEMS[checklist]
+    items = items or template_checklist(checklist)
     return [
         ChecklistItem(
             issue=issue,
             checklist=checklist,
             position=position,
-            text=normalize(item["text"]),
+            text=item["text"],
             done=item["done"],
-            from_template=position < len(template)
-            and normalize(item["text"]) == template[position],
+            from_template=position < len(defaults) and item["text"] == defaults[position],
         )
         for position, item in enumerate(items)
     ]
@@ -320,7 +363,7 @@ def milestone_rows(issue, milestones):
         Milestone(
             issue=issue,
             position=position,
-            title=normalize(m["title"]),
+            title=m["title"],
             date=datetime.date.fromisoformat(m["date"]),
         )
         for position, m in enumerate(milestones)
@@ -332,12 +375,12 @@ def metric_rows(issue, metrics):
         Metric(
             issue=issue,
             position=position,
-            name=normalize(m["name"]),
+            name=m["name"],
             value=m["value"],
             baseline=m.get("baseline"),
             threshold=m.get("threshold"),
             direction=m.get("direction", Metric.HIGHER_IS_BETTER),
-            unit=normalize(m.get("unit", "")),
+            unit=m.get("unit", ""),
             observed_at=m.get("observed_at")
             and datetime.datetime.fromisoformat(m["observed_at"].replace("Z", "+00:00")),
         )
@@ -351,8 +394,8 @@ def link_rows(issue, links):
             issue=issue,
             position=position,
             kind=link["kind"],
-            target=link["target"].strip(),
-            label=normalize(link.get("label", "")),
+            target=link["target"],
+            label=link.get("label", ""),
         )
         for position, link in enumerate(links)
     ]
@@ -369,7 +412,7 @@ def issue_from_dict(data, reporter=None):
         description=full["description"],
         expected_behavior=full["expected_behavior"],
         proposed_solution=full["proposed_solution"],
-        frameworks=[normalize(f) for f in full["frameworks"]],
+        frameworks=full["frameworks"],
         data_involved=full["data_involved"],
         environment=full["environment"],
         business_impact=full["business_impact"],
@@ -389,7 +432,7 @@ def issue_from_dict(data, reporter=None):
         Update(
             issue=issue,
             date=datetime.date.fromisoformat(u["date"]),
-            text=normalize(u["text"]),
+            text=u["text"],
             author=reporter,
         )
         for u in full["updates"]
@@ -429,14 +472,12 @@ def apply_dict(issue, data):
     Milestones are replaced; a checklist keeps its rows and takes only the ticks, by position.
     Used by the guided form for every step saved into a draft and for "Save changes".
     """
-    for key in TEXT_KEYS:
-        if key in data:
-            setattr(issue, key, normalize(data[key]))
-    for key in ("type", "environment", "priority", "status", "assignees"):
+    data = clean(data)
+    for key in (*TEXT_KEYS, "type", "environment", "priority", "status", "assignees"):
         if key in data:
             setattr(issue, key, data[key])
     if "frameworks" in data:
-        issue.frameworks = [normalize(f) for f in data["frameworks"]]
+        issue.frameworks = data["frameworks"]
     if "reported_date" in data:
         issue.reported_date = datetime.date.fromisoformat(data["reported_date"])
     if "target_date" in data:

@@ -146,7 +146,7 @@ TABLE = {
         get={"user": 405, "staff": 405},
         post=ACTION,
         changes=BOTH,
-        data=versioned(status=Issue.IN_PROGRESS, confirm="on"),
+        data=versioned(status=Issue.Status.IN_PROGRESS, confirm="on"),
     ),
     # Writing: the guided form. Steps keep typed input in the user's own pending edit.
     "issue-new": Row(
@@ -262,7 +262,7 @@ def test_every_url_has_a_row():
 def world(owner):
     data = json.loads((EXAMPLES / "full.json").read_text())
     published = create_issue(data, reporter=owner)
-    draft = create_issue({**data, "name": "Half-written", "status": Issue.DRAFT}, reporter=owner)
+    draft = create_issue({**data, "name": "Half-written", "status": Issue.Status.DRAFT}, reporter=owner)
     item = ChecklistItem.objects.create(
         issue=published, checklist="todo", position=99, text="Ask the data team"
     )

@@ -86,7 +86,7 @@ def test_issue_list_and_issue_page(logged_in_page, live_server, owner):
     page, base = logged_in_page, live_server.url
     issue = full_issue(owner)
     full_issue(owner, name="Feature drift in the ranking model", priority="p0")
-    full_issue(owner, name="Half-written", status=Issue.DRAFT)
+    full_issue(owner, name="Half-written", status=Issue.Status.DRAFT)
     audit = Audit(page)
 
     page.goto(f"{base}/")
@@ -163,7 +163,7 @@ def test_confirmation_pages(logged_in_page, live_server, owner):
     page, base = logged_in_page, live_server.url
     owner.is_staff = True
     owner.save()
-    issue = full_issue(owner, status=Issue.IN_PROGRESS)
+    issue = full_issue(owner, status=Issue.Status.IN_PROGRESS)
     audit = Audit(page)
 
     page.goto(f"{base}/issues/{issue.pk}/")

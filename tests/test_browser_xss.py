@@ -99,8 +99,8 @@ def test_payloads_never_run_or_reach_the_dom(logged_in_page, live_server, owner)
     page.add_init_script(TRAP)
     owner.is_staff = True
     owner.save()
-    issue = payload_issue(owner, status=Issue.IN_PROGRESS)
-    draft = payload_issue(owner, status=Issue.DRAFT)
+    issue = payload_issue(owner, status=Issue.Status.IN_PROGRESS)
+    draft = payload_issue(owner, status=Issue.Status.DRAFT)
     update = Update.objects.filter(issue=issue).first()
     update.author = owner
     update.save()

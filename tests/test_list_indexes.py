@@ -60,7 +60,7 @@ def test_the_default_list_counts_from_its_index(issues):
 
 @sqlite_only
 def test_the_drafts_count_uses_its_index_though_most_issues_have_no_reporter(issues, owner):
-    drafts = Issue.objects.filter(status=Issue.DRAFT, reporter=owner).values("pk")
+    drafts = Issue.objects.filter(status=Issue.Status.DRAFT, reporter=owner).values("pk")
     assert "COVERING INDEX issue_reporter_status_idx" in drafts.explain()
 
 

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from issues import notify
 from issues.models import Issue, Notification, Profile
-from issues.tracking import change_status, tracked_issues
+from issues.tracking import change_status
 from tests.factories import make_issue
 from tests.guided_support import logged_in
 
@@ -86,7 +86,7 @@ def test_status_moves_and_updates_tell_reporter_and_assignees(people, webhook_ur
     client = logged_in(people["maya"])
     response = client.post(
         reverse("issue-status", args=[issue.pk]),
-        {"status": Issue.IN_PROGRESS, "version": issue.version, "confirm": "on"},
+        {"status": Issue.Status.IN_PROGRESS, "version": issue.version, "confirm": "on"},
     )
     assert response.status_code == 302
     # Not maya (who moved it), not quiet (who opted out of activity).
@@ -116,13 +116,13 @@ def test_status_moves_and_updates_tell_reporter_and_assignees(people, webhook_ur
 
 def test_resolving_records_the_day_and_reopening_clears_it(people):
     issue = make_issue(reporter=people["rita"], priority="p1")
-    for status in (Issue.IN_PROGRESS, Issue.RESOLVED, Issue.CLOSED):
-        loaded = tracked_issues().get(pk=issue.pk)
+    for status in (Issue.Status.IN_PROGRESS, Issue.Status.RESOLVED, Issue.Status.CLOSED):
+        loaded = Issue.objects.listed().with_rows().get(pk=issue.pk)
         change_status(loaded, people["rita"], loaded.version, status)
     issue.refresh_from_db()
     assert issue.resolved_on == timezone.localdate()
-    loaded = tracked_issues().get(pk=issue.pk)
-    change_status(loaded, people["rita"], loaded.version, Issue.OPEN)
+    loaded = Issue.objects.listed().with_rows().get(pk=issue.pk)
+    change_status(loaded, people["rita"], loaded.version, Issue.Status.OPEN)
     issue.refresh_from_db()
     assert issue.resolved_on is None
 

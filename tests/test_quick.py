@@ -44,7 +44,7 @@ def test_one_post_makes_an_open_issue_reported_today(owner_client, owner):
     response = owner_client.post(URL, VALID)
     issue = Issue.objects.get()
     assert response.url == f"/issues/{issue.pk}/"
-    assert (issue.status, issue.priority, issue.reporter) == (Issue.OPEN, "p0", owner)
+    assert (issue.status, issue.priority, issue.reporter) == (Issue.Status.OPEN, "p0", owner)
     assert issue.reported_date == datetime.date.today()
     assert (issue.environment, issue.related_project) == ("production", "fraud-v7")
     page = owner_client.get(response.url).text
@@ -83,7 +83,7 @@ def test_the_definition_of_ready_gate_still_applies(owner_client):
         f"/issues/{issue.pk}/status/", {"status": "in_progress", "version": issue.version}
     )
     assert response.status_code == 200 and "Definition of Ready" in response.text
-    assert Issue.objects.get(pk=issue.pk).status == Issue.OPEN
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.OPEN
 
 
 def test_creation_goes_through_one_function(owner_client, monkeypatch):

@@ -14,9 +14,9 @@ from issues.models import Issue
 from issues.templatetags.browse_tags import PRIORITY_BADGES, priority_badge
 from tests.factories import BASE, make_issue
 
-TYPES = [value for value, _ in Issue.TYPE_CHOICES]
-ENVIRONMENTS = [value for value, _ in Issue.ENVIRONMENT_CHOICES]
-PRIORITIES = [value for value, _ in Issue.PRIORITY_CHOICES]
+TYPES = [value for value, _ in Issue.Type.choices]
+ENVIRONMENTS = [value for value, _ in Issue.Environment.choices]
+PRIORITIES = [value for value, _ in Issue.Priority.choices]
 
 
 def lines(text):
@@ -30,7 +30,7 @@ def test_every_type_has_a_label_of_its_own():
     assert all(label and label != markdown.NO_RESPONSE for label in labels)
 
 
-@pytest.mark.parametrize(("value", "label"), Issue.TYPE_CHOICES)
+@pytest.mark.parametrize(("value", "label"), Issue.Type.choices)
 def test_each_type_is_written_as_its_label(value, label):
     body = markdown.render_body({**BASE, "type": value})
     assert f"**Type of Issue:** {label}" in lines(body)
@@ -42,7 +42,7 @@ def test_an_unknown_type_is_no_response_not_a_crash():
     assert f"**Type of Issue:** {markdown.NO_RESPONSE}" in lines(body)
 
 
-@pytest.mark.parametrize(("value", "label"), Issue.ENVIRONMENT_CHOICES)
+@pytest.mark.parametrize(("value", "label"), Issue.Environment.choices)
 def test_each_environment_is_written_as_the_template_writes_it(value, label):
     body = markdown.render_body({**BASE, "environment": value})
     assert f"- Environment: {label}" in lines(body)
@@ -53,7 +53,7 @@ def test_no_environment_is_no_response():
     assert f"- Environment: {markdown.NO_RESPONSE}" in lines(body)
 
 
-@pytest.mark.parametrize(("value", "label"), Issue.PRIORITY_CHOICES)
+@pytest.mark.parametrize(("value", "label"), Issue.Priority.choices)
 def test_each_priority_is_written_labelled_and_in_the_legends(value, label):
     data = {**BASE, "priority": value}
     body = markdown.render_body(data)
@@ -66,7 +66,7 @@ def test_each_priority_is_written_labelled_and_in_the_legends(value, label):
     assert f"labels: feature, @dskit, {label}\n" in markdown.render_front_matter(data)
 
 
-@pytest.mark.parametrize(("value", "label"), Issue.PRIORITY_CHOICES)
+@pytest.mark.parametrize(("value", "label"), Issue.Priority.choices)
 def test_each_priority_has_a_badge_on_the_list(value, label):
     assert value in PRIORITY_BADGES
     assert priority_badge(value) == f'<span class="badge {PRIORITY_BADGES[value]}">{label}</span>'
@@ -81,7 +81,7 @@ def test_no_priority_is_no_response_and_no_label():
 
 def test_the_legends_name_no_priority_the_model_lacks():
     legend_priorities = re.findall(r"`(!p\d)`", markdown.PRIORITY_LEGEND)
-    assert legend_priorities == [label for _, label in Issue.PRIORITY_CHOICES]
+    assert legend_priorities == [label for _, label in Issue.Priority.choices]
     assert set(PRIORITY_BADGES) == set(PRIORITIES)
 
 

@@ -25,9 +25,9 @@ DAYS = 90
 WEEKS = 12
 AHEAD = 30
 NEXT_DUE = 10
-PRIORITIES = [value for value, _ in Issue.PRIORITY_CHOICES]
-PRIORITY_LABELS = dict(Issue.PRIORITY_CHOICES)
-DONE_STATUSES = [Issue.RESOLVED, Issue.CLOSED]
+PRIORITIES = [value for value, _ in Issue.Priority.choices]
+PRIORITY_LABELS = dict(Issue.Priority.choices)
+DONE_STATUSES = [Issue.Status.RESOLVED, Issue.Status.CLOSED]
 
 
 def _filtered(request):

@@ -50,7 +50,7 @@ def my_work(request):
         "assigned": _by_priority_and_due(assigned),
         "reported": reported,
         "overdue": _by_priority_and_due(overdue),
-        "drafts": Issue.objects.filter(status=Issue.DRAFT, reporter=request.user).order_by(
+        "drafts": Issue.objects.filter(status=Issue.Status.DRAFT, reporter=request.user).order_by(
             "-updated_at"
         )[:MY_WORK_LIMIT],
         "limit": MY_WORK_LIMIT,

@@ -6,6 +6,7 @@ from django.db import connection, transaction
 
 from issues.dbstats import analyze
 from issues.models import ChecklistItem, Issue, Milestone, Update
+from issues.template import CHECKLIST_ITEMS
 
 BATCH = 2000
 CHECKLIST_INSERT = (
@@ -44,12 +45,12 @@ PROBLEMS = [
 PROJECTS = ["fraud-detector", "recsys-v2", "churn-predictor", "search-ranker", "forecast-core", ""]
 FRAMEWORKS = ["PyTorch", "TensorFlow", "scikit-learn", "pandas", "XGBoost", "Spark", "JAX", "Ray"]
 PEOPLE = ["alice-ml", "bob", "carol-data", "dave-ops", "erin"]
-TYPES = [value for value, _ in Issue.TYPE_CHOICES]
-PRIORITIES = [value for value, _ in Issue.PRIORITY_CHOICES]
-STATUSES = [Issue.OPEN, Issue.OPEN, Issue.IN_PROGRESS, Issue.RESOLVED, Issue.CLOSED]
-ENVIRONMENTS = ["", Issue.DEVELOPMENT, Issue.STAGING, Issue.PRODUCTION]
+TYPES = [value for value, _ in Issue.Type.choices]
+PRIORITIES = [value for value, _ in Issue.Priority.choices]
+STATUSES = [Issue.Status.OPEN, Issue.Status.OPEN, Issue.Status.IN_PROGRESS, Issue.Status.RESOLVED, Issue.Status.CLOSED]
+ENVIRONMENTS = ["", Issue.Environment.DEVELOPMENT, Issue.Environment.STAGING, Issue.Environment.PRODUCTION]
 # How many items of each checklist are ticked, by status (Definition of Ready: all or none).
-TICKED = {Issue.OPEN: 0, Issue.IN_PROGRESS: 2, Issue.RESOLVED: 5, Issue.CLOSED: 6}
+TICKED = {Issue.Status.OPEN: 0, Issue.Status.IN_PROGRESS: 2, Issue.Status.RESOLVED: 5, Issue.Status.CLOSED: 6}
 
 
 class Command(BaseCommand):
@@ -105,7 +106,7 @@ class Command(BaseCommand):
             assignees=rng.sample(PEOPLE, rng.randrange(0, 3)),
             status=rng.choice(STATUSES),
         )
-        if issue.status in (Issue.RESOLVED, Issue.CLOSED):
+        if issue.status in (Issue.Status.RESOLVED, Issue.Status.CLOSED):
             # Resolved 1-60 days after it was reported (not drawn from rng: the same issues
             # as before for the same seed).
             took = datetime.timedelta(days=1 + reported.toordinal() * 7 % 60)
@@ -116,8 +117,8 @@ class Command(BaseCommand):
         milestones, items, updates = [], [], []
         for issue in issues:
             ticked = TICKED[issue.status]
-            for checklist, texts in ChecklistItem.TEMPLATE_ITEMS.items():
-                done_count = len(texts) if checklist == ChecklistItem.READY and ticked else ticked
+            for checklist, texts in CHECKLIST_ITEMS.items():
+                done_count = len(texts) if checklist == ChecklistItem.Kind.READY and ticked else ticked
                 items += [
                     (issue.pk, checklist, position, text, position < done_count, True)
                     for position, text in enumerate(texts)
