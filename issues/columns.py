@@ -74,7 +74,11 @@ def _deadline(row, facts):
 
 
 # Each checklist's items and ticked items, counted in the rows' own query.
-SHORT_NAMES = {ChecklistItem.Kind.TODO: "To-Do", ChecklistItem.Kind.READY: "DoR", ChecklistItem.Kind.DONE: "DoD"}
+SHORT_NAMES = {
+    ChecklistItem.Kind.TODO: "To-Do",
+    ChecklistItem.Kind.READY: "DoR",
+    ChecklistItem.Kind.DONE: "DoD",
+}
 PROGRESS_COUNTS = {
     f"{checklist}_{what}": Count(
         "checklist_items",

@@ -60,7 +60,9 @@ def run(state="open", label=None):
 def _status(issue):
     if issue.get("state") != "closed":
         return Issue.Status.OPEN
-    return Issue.Status.CLOSED if issue.get("state_reason") == "not_planned" else Issue.Status.RESOLVED
+    return (
+        Issue.Status.CLOSED if issue.get("state_reason") == "not_planned" else Issue.Status.RESOLVED
+    )
 
 
 @transaction.atomic

@@ -82,7 +82,9 @@ def _status(issue, payload, status):
 
 def closed(issue, payload):
     reason = (payload.get("issue") or {}).get("state_reason")
-    _status(issue, payload, Issue.Status.CLOSED if reason == "not_planned" else Issue.Status.RESOLVED)
+    _status(
+        issue, payload, Issue.Status.CLOSED if reason == "not_planned" else Issue.Status.RESOLVED
+    )
 
 
 def reopened(issue, payload):

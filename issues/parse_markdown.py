@@ -120,7 +120,8 @@ def _sections(lines, start):
     if template.OVERVIEW.heading not in found:
         raise NotTemplate(
             start + 1,
-            f"not written from the ML Engineering Issue template: no '{template.OVERVIEW.heading}' heading",
+            "not written from the ML Engineering Issue template: "
+            f"no '{template.OVERVIEW.heading}' heading",
         )
     order = sorted(found.items(), key=lambda item: item[1])
     end = _closing(lines)

@@ -41,7 +41,11 @@ def create_quick_issue(data, reporter):
     """
     with transaction.atomic():
         issue = create_issue(
-            {**data, "status": Issue.Status.OPEN, "reported_date": timezone.localdate().isoformat()},
+            {
+                **data,
+                "status": Issue.Status.OPEN,
+                "reported_date": timezone.localdate().isoformat(),
+            },
             reporter=reporter,
         )
         notify.issue_created(issue, reporter)

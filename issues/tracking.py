@@ -24,7 +24,10 @@ TRANSITIONS = {
     Issue.Status.CLOSED: [Issue.Status.OPEN],
 }
 # Moving to a status while this checklist is incomplete needs a confirmation.
-GATES = {Issue.Status.IN_PROGRESS: ChecklistItem.Kind.READY, Issue.Status.RESOLVED: ChecklistItem.Kind.DONE}
+GATES = {
+    Issue.Status.IN_PROGRESS: ChecklistItem.Kind.READY,
+    Issue.Status.RESOLVED: ChecklistItem.Kind.DONE,
+}
 STATUS_LABELS = dict(Issue.Status.choices)
 CHECKLIST_LABELS = dict(ChecklistItem.Kind.choices)
 
@@ -35,7 +38,7 @@ class StaleIssue(Exception):
 
 @contextmanager
 def tracked_change(issue, user, version):
-    """Run the block as one change of ``issue``, loaded with ``Issue.objects.listed().with_rows()``."""
+    """Run the block as one change of ``issue``, loaded ``with_rows()``."""
     with transaction.atomic():
         claimed = version == issue.version and Issue.objects.filter(
             pk=issue.pk, version=version

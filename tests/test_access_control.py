@@ -262,7 +262,9 @@ def test_every_url_has_a_row():
 def world(owner):
     data = json.loads((EXAMPLES / "full.json").read_text())
     published = create_issue(data, reporter=owner)
-    draft = create_issue({**data, "name": "Half-written", "status": Issue.Status.DRAFT}, reporter=owner)
+    draft = create_issue(
+        {**data, "name": "Half-written", "status": Issue.Status.DRAFT}, reporter=owner
+    )
     item = ChecklistItem.objects.create(
         issue=published, checklist="todo", position=99, text="Ask the data team"
     )

@@ -75,7 +75,11 @@ def test_first_next_creates_a_draft_with_the_templates_checklists(owner_client, 
     assert draft.related_project == "fraud-detector (model v3.2)"
     counts = {
         checklist: ChecklistItem.objects.filter(issue=draft, checklist=checklist).count()
-        for checklist in (ChecklistItem.Kind.TODO, ChecklistItem.Kind.READY, ChecklistItem.Kind.DONE)
+        for checklist in (
+            ChecklistItem.Kind.TODO,
+            ChecklistItem.Kind.READY,
+            ChecklistItem.Kind.DONE,
+        )
     }
     assert counts == {"todo": 6, "ready": 5, "done": 6}
     assert PendingEdit.objects.get(issue=draft, author=owner).completed == ["overview"]

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def body_length(issue):
-    return len(markdown.render_body(issue_to_dict(Issue.objects.listed().with_rows().get(pk=issue.pk))))
+    return len(
+        markdown.render_body(issue_to_dict(Issue.objects.listed().with_rows().get(pk=issue.pk)))
+    )
 
 
 def add_update(client, issue, text):

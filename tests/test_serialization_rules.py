@@ -9,6 +9,7 @@ from issues.serialization import (
     SCHEMA,
     apply_dict,
     checklist_rows,
+    clean,
     issue_to_dict,
     validate,
     with_defaults,
@@ -108,9 +109,7 @@ def test_with_defaults_fills_in_what_the_importer_stores():
         ("definition_of_ready", ChecklistItem.Kind.READY),
         ("definition_of_done", ChecklistItem.Kind.DONE),
     ]:
-        assert full[key] == [
-            {"text": text, "done": False} for text in CHECKLIST_ITEMS[checklist]
-        ]
+        assert full[key] == [{"text": text, "done": False} for text in CHECKLIST_ITEMS[checklist]]
     given = [{"text": "Mine", "done": True}]
     assert with_defaults({**MINIMAL, "todo": given})["todo"] == given
 
@@ -125,7 +124,8 @@ def test_checklist_rows_know_the_templates_items_by_position_and_text():
         *({"text": text, "done": False} for text in template[3:]),
         {"text": template[0], "done": False},
     ]
-    rows = checklist_rows(issue, "definition_of_ready", items)
+    cleaned = clean({"definition_of_ready": items})["definition_of_ready"]
+    rows = checklist_rows(issue, "definition_of_ready", cleaned)
     assert [row.from_template for row in rows] == [True, False, False, True, True, False]
     assert [row.position for row in rows] == list(range(len(items)))
     assert rows[0].text == template[0]

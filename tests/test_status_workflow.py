@@ -145,9 +145,13 @@ def test_unmet_gate_is_exact_at_the_last_item(owner, status):
     data[CHECKLIST_KEYS[checklist]][0]["done"] = False
     short = Issue.objects.listed().with_rows().get(pk=make_issue(owner, **data).pk)
     assert tracking.unmet_gate(short, status) == checklist
-    complete = Issue.objects.listed().with_rows().get(pk=make_issue(owner, **checklists(done=True)).pk)
+    complete = (
+        Issue.objects.listed().with_rows().get(pk=make_issue(owner, **checklists(done=True)).pk)
+    )
     assert tracking.unmet_gate(complete, status) is None
-    empty = Issue.objects.listed().with_rows().get(pk=make_issue(owner, **checklists(done=False)).pk)
+    empty = (
+        Issue.objects.listed().with_rows().get(pk=make_issue(owner, **checklists(done=False)).pk)
+    )
     for other in LIFE:
         if other not in tracking.GATES:
             assert tracking.unmet_gate(empty, other) is None

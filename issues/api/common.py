@@ -46,7 +46,9 @@ def get_issue(request, pk, *, write=False):
         issue = Issue.objects.listed().with_rows().filter(pk=pk).first()
         if (
             issue is None
-            and Issue.objects.filter(pk=pk, status=Issue.Status.DRAFT, reporter=request.user).exists()
+            and Issue.objects.filter(
+                pk=pk, status=Issue.Status.DRAFT, reporter=request.user
+            ).exists()
         ):
             raise Problem(409, "This issue is a draft: finish it in the guided form first.")
     else:

@@ -61,9 +61,7 @@ def _text(label, help_text, required=False, single_line=True, max_length=None):
 
 def _field(key, required=False, single_line=True, max_length=None):
     """A text field of the template: its label, and its placeholder as the hint."""
-    return _text(
-        template.FIELD_LABELS[key], template.hint(key), required, single_line, max_length
-    )
+    return _text(template.FIELD_LABELS[key], template.hint(key), required, single_line, max_length)
 
 
 def _date(label, help_text=""):
@@ -447,7 +445,9 @@ class TimelineForm(StepForm):
     def propose_target(self):
         """A new issue without a Target Resolution Date is offered its priority's deadline
         (README "Priority deadlines"); shown only, saved when the author saves the step."""
-        if self.issue_data.get("status") != Issue.Status.DRAFT or self.issue_data.get("target_date"):
+        if self.issue_data.get("status") != Issue.Status.DRAFT or self.issue_data.get(
+            "target_date"
+        ):
             return
         priority = self.issue_data.get("priority")
         reported = self.initial["reported_date"]

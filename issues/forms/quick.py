@@ -1,6 +1,5 @@
 """The Quick issue form: the fields that matter at 2 a.m., on one screen."""
 
-
 from django import forms
 
 from issues import template

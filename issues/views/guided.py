@@ -237,7 +237,9 @@ def issue_new(request):
     form = STEP_FORMS["overview"](request.POST or None, issue_data={})
     if request.method == "POST" and form.is_valid():
         duplicate = Issue.objects.filter(
-            status=Issue.Status.DRAFT, reporter=request.user, name=normalize(form.cleaned_data["name"])
+            status=Issue.Status.DRAFT,
+            reporter=request.user,
+            name=normalize(form.cleaned_data["name"]),
         ).first()
         token = form.cleaned_data["start"]
         started = token and DraftStart.objects.filter(author=request.user, token=token).first()
@@ -246,7 +248,12 @@ def issue_new(request):
         try:
             with transaction.atomic():
                 draft = create_issue(
-                    {**form.to_dict(), "description": "", "priority": "", "status": Issue.Status.DRAFT},
+                    {
+                        **form.to_dict(),
+                        "description": "",
+                        "priority": "",
+                        "status": Issue.Status.DRAFT,
+                    },
                     reporter=request.user,
                 )
                 PendingEdit.objects.create(
@@ -351,7 +358,8 @@ def _finish(request, issue, pending, data):
         messages.error(request, overflow_message(length))
         return redirect("issue-step", issue.pk, "review")
     problems = validate(
-        {key: value for key, value in data.items() if key != "github"} | {"status": Issue.Status.OPEN}
+        {key: value for key, value in data.items() if key != "github"}
+        | {"status": Issue.Status.OPEN}
     )
     if problems:
         for problem in problems:
@@ -439,7 +447,9 @@ def issue_discard(request, pk):
 
 def draft_list(request):
     """The user's drafts, newest first, each linked to the step where it stopped."""
-    drafts = Issue.objects.filter(status=Issue.Status.DRAFT, reporter=request.user).order_by("-updated_at")
+    drafts = Issue.objects.filter(status=Issue.Status.DRAFT, reporter=request.user).order_by(
+        "-updated_at"
+    )
     pending = {
         edit.issue_id: edit
         for edit in PendingEdit.objects.filter(author=request.user, issue__in=drafts)

@@ -4,6 +4,7 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from issues.choices import Status
 from issues.dbstats import analyze
 from issues.models import ChecklistItem, Issue, Milestone, Update
 from issues.template import CHECKLIST_ITEMS
@@ -45,12 +46,12 @@ PROBLEMS = [
 PROJECTS = ["fraud-detector", "recsys-v2", "churn-predictor", "search-ranker", "forecast-core", ""]
 FRAMEWORKS = ["PyTorch", "TensorFlow", "scikit-learn", "pandas", "XGBoost", "Spark", "JAX", "Ray"]
 PEOPLE = ["alice-ml", "bob", "carol-data", "dave-ops", "erin"]
-TYPES = [value for value, _ in Issue.Type.choices]
-PRIORITIES = [value for value, _ in Issue.Priority.choices]
-STATUSES = [Issue.Status.OPEN, Issue.Status.OPEN, Issue.Status.IN_PROGRESS, Issue.Status.RESOLVED, Issue.Status.CLOSED]
-ENVIRONMENTS = ["", Issue.Environment.DEVELOPMENT, Issue.Environment.STAGING, Issue.Environment.PRODUCTION]
+TYPES = Issue.Type.values
+PRIORITIES = Issue.Priority.values
+STATUSES = [Status.OPEN, Status.OPEN, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED]
+ENVIRONMENTS = ["", *Issue.Environment.values]
 # How many items of each checklist are ticked, by status (Definition of Ready: all or none).
-TICKED = {Issue.Status.OPEN: 0, Issue.Status.IN_PROGRESS: 2, Issue.Status.RESOLVED: 5, Issue.Status.CLOSED: 6}
+TICKED = {Status.OPEN: 0, Status.IN_PROGRESS: 2, Status.RESOLVED: 5, Status.CLOSED: 6}
 
 
 class Command(BaseCommand):
@@ -106,7 +107,7 @@ class Command(BaseCommand):
             assignees=rng.sample(PEOPLE, rng.randrange(0, 3)),
             status=rng.choice(STATUSES),
         )
-        if issue.status in (Issue.Status.RESOLVED, Issue.Status.CLOSED):
+        if issue.status in (Status.RESOLVED, Status.CLOSED):
             # Resolved 1-60 days after it was reported (not drawn from rng: the same issues
             # as before for the same seed).
             took = datetime.timedelta(days=1 + reported.toordinal() * 7 % 60)
@@ -118,7 +119,9 @@ class Command(BaseCommand):
         for issue in issues:
             ticked = TICKED[issue.status]
             for checklist, texts in CHECKLIST_ITEMS.items():
-                done_count = len(texts) if checklist == ChecklistItem.Kind.READY and ticked else ticked
+                done_count = (
+                    len(texts) if checklist == ChecklistItem.Kind.READY and ticked else ticked
+                )
                 items += [
                     (issue.pk, checklist, position, text, position < done_count, True)
                     for position, text in enumerate(texts)
