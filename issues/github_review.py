@@ -36,10 +36,10 @@ FIELDS = [
 ]
 LABELS = {
     **template.FIELD_LABELS,
-    "todo": "To-Do List",
-    "milestones": "Milestones",
-    "definition_of_ready": "Definition of Ready",
-    "definition_of_done": "Definition of Done",
+    "todo": template.TODO.title,
+    "milestones": template.MILESTONES,
+    "definition_of_ready": template.READY.title,
+    "definition_of_done": template.DONE.title,
 }
 
 

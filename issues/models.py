@@ -83,7 +83,7 @@ class Issue(models.Model):
     # Communication and Timeline
     reported_date = models.DateField(FIELD_LABELS["reported_date"], default=datetime.date.today)
     target_date = models.DateField(FIELD_LABELS["target_date"], null=True, blank=True)
-    assignees = models.JSONField("Assignees", default=list, blank=True)
+    assignees = models.JSONField(FIELD_LABELS["assignees"], default=list, blank=True)
 
     # Tracking
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)

@@ -56,6 +56,8 @@ FIELD_LABELS = {
     "priority": "Priority",
     "reported_date": "Reported Date",
     "target_date": "Target Resolution Date",
+    # The front matter's ``assignees:``: GitHub logins.
+    "assignees": "Assignees",
 }
 # The template's placeholders (template.md), field by field: a field left as its placeholder
 # is unanswered. Only these: "[WIP]" is a user's value.
