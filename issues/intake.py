@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from issues import notify
-from issues.filters import OPEN_STATUSES
+from issues.choices import OPEN_STATUSES
 from issues.models import AlertIssue, Issue, Metric
 from issues.serialization import LINK_SCHEMES, create_issue, validate
 from issues.tracking import StaleIssue, add_update
