@@ -9,7 +9,7 @@ from openapi_spec_validator import validate as validate_openapi
 from issues.models import Issue, IssueChange, Update
 from issues.serialization import create_issue, validate
 from tests.api_support import assert_problem, full_json
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 

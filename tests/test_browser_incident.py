@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from issues.models import Issue, PendingEdit
 from issues.serialization import create_issue
-from tests.conftest import PASSWORD
+from tests.common_support import PASSWORD
 from tests.guided_support import FULL, full_steps, logged_in, post_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from issues.models import Issue, PendingEdit, Update
 from issues.serialization import create_issue
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from issues.models import ChecklistItem, Issue, Milestone, Update
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 
 def run(*args):

@@ -13,9 +13,9 @@ from django.db import connection
 
 from issues.models import Issue, IssueChange, Update
 from issues.tracking import StaleIssue, add_update
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 from tests.factories import make_issue
-from tests.test_query_counts import DETAIL_QUERIES
+from tests.query_support import DETAIL_QUERIES
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from issues.filters import SORT_FIELDS
 from issues.models import Issue, Update
 from issues.serialization import create_issue
 from issues.views.browse import PAGE_SIZE
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 from tests.factories import bulk_issues, make_issue
 from tests.list_support import ids_on
 

@@ -6,7 +6,7 @@ import pytest
 
 from issues import markdown, template
 from issues.serialization import clean, normalize
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.json"))
 

@@ -17,7 +17,7 @@ from issues import markdown, template
 from issues.parse_markdown import NotTemplate, parse
 from issues.serialization import clean, has_visible_character, normalize, validate
 from issues.template import PLACEHOLDERS
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 EXAMPLE_COUNT = 1000
 

@@ -15,34 +15,9 @@ from issues.models import Issue, Notification, Profile
 from issues.tracking import change_status
 from tests.factories import make_issue
 from tests.guided_support import logged_in
+from tests.notify_support import sent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(django_user_model):
-    """A reporter, two assignees (one who wants no assignment mail) and a bystander."""
-    users = {}
-    for name, login, extra in [
-        ("rita", "rita-r", {}),
-        ("maya", "maya-ml", {"notify_new_urgent": True}),
-        ("quiet", "quiet-q", {"notify_assigned": False, "notify_activity": False}),
-        ("ben", None, {"notify_new_urgent": True}),
-    ]:
-        user = django_user_model.objects.create_user(name, email=f"{name}@example.org")
-        Profile.objects.create(user=user, github_login=login, **extra)
-        users[name] = user
-    return users
-
-
-@pytest.fixture
-def webhook_url(settings):
-    settings.DSKIT_SLACK_WEBHOOK_URL = "http://127.0.0.1:9/hook"
-    settings.DSKIT_BASE_URL = "https://dskit.example.org"
-
-
-def sent(**filters):
-    return sorted((n.kind, n.channel, n.address) for n in Notification.objects.filter(**filters))
 
 
 def test_new_p0_goes_to_assignees_opted_in_people_and_the_webhook(people, webhook_url):

@@ -1,31 +1,16 @@
 """Quick issue: one screen, one POST, an open issue; the rest of the template later."""
 
 import datetime
-import re
 
 import pytest
 
 from issues.models import Issue
 from tests.guided_support import label_of
+from tests.quick_support import URL, VALID, focused
 
 pytestmark = pytest.mark.django_db
 
-URL = "/issues/new/quick/"
-VALID = {
-    "name": "Fraud model returns 500s",
-    "priority": "p0",
-    "type": "deployment",
-    "environment": "production",
-    "related_project": "fraud-v7",
-    "description": "Every request since 02:10 fails.\n- [ ] roll back",
-}
 
-
-def focused(html):
-    """The id of the first field with the autofocus attribute (a radio group has it on each
-    choice; the browser focuses the first)."""
-    pattern = r'<(?:input|textarea|select)\b[^>]*\bautofocus\b[^>]*\bid="([^"]+)"'
-    return re.findall(pattern, html)[0]
 
 
 def test_the_form_has_the_templates_fields_and_the_cursor_in_issue_name(owner_client):

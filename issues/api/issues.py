@@ -390,7 +390,7 @@ def post_status(request, pk: int):
     if not isinstance(reason, str):
         raise invalid(["override_reason: must be a string"])
     reason = normalize(reason)
-    if not isinstance(status, str) or status not in STATUS_LABELS or status == issue.DRAFT:
+    if not isinstance(status, str) or status not in STATUS_LABELS or status == Issue.Status.DRAFT:
         raise invalid([f"status: {status!r} is not one of {', '.join(map(repr, TRANSITIONS))}"])
     if status not in TRANSITIONS.get(issue.status, []):
         allowed = ", ".join(TRANSITIONS.get(issue.status, [])) or "none"
