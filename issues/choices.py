@@ -39,7 +39,7 @@ class Environment(models.TextChoices):
 
 # Type of Issue: one member per type of the template (template.TYPE_LABELS), so that adding a
 # type there adds it here, e.g. Type.TRAINING == "training", labelled "Training".
-Type = models.TextChoices(  # type: ignore[misc]
+Type = models.TextChoices(  # type: ignore[call-overload]  # the stubs know only the class form
     "Type", [(value.upper(), (value, label)) for value, label in template.TYPE_LABELS.items()]
 )
 

@@ -15,9 +15,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from issues import deadlines
+from issues.badges import priority_badge, state_badge, status_badge
 from issues.models import ChecklistItem, Issue
-from issues.templatetags.browse_tags import priority_badge, status_badge
-from issues.templatetags.deadline_tags import state_badge
 from issues.tracking import CHECKLIST_LABELS
 
 NONE = '<span class="text-body-secondary">—</span>'

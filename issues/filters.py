@@ -119,7 +119,7 @@ class IssueFilter(django_filters.FilterSet):
 
     class Meta:
         model = Issue
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         # No data is an empty query string: the default list, by ``filter_queryset``.

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from issues import deadlines
@@ -408,7 +409,7 @@ class Profile(models.Model):
         constraints = [
             # GitHub logins are case-insensitive: one person per login.
             models.UniqueConstraint(
-                models.functions.Lower("github_login"), name="profile_github_login_unique"
+                Lower("github_login"), name="profile_github_login_unique"
             )
         ]
 

@@ -8,7 +8,9 @@ import copy
 import datetime
 import json
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 from django.core.exceptions import ValidationError
@@ -21,13 +23,22 @@ from issues.limits import GITHUB_BODY_LIMIT
 from issues.markdown import render_body
 from issues.models import ChecklistItem, Issue, Link, Metric, Milestone, Update
 
-SCHEMA = json.loads((Path(__file__).parent / "schema" / "issue.schema.json").read_text())
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# An issue, or a part of one, in its JSON form.
+IssueData = dict[str, Any]
+
+SCHEMA: IssueData = json.loads(
+    (Path(__file__).parent / "schema" / "issue.schema.json").read_text()
+)
+# The template's types are the one list of them (issues/template.py TYPE_LABELS).
+SCHEMA["properties"]["type"]["enum"] = list(template.TYPE_LABELS)
 FORMAT_CHECKER = jsonschema.FormatChecker(formats=["date", "date-time"])
 WEB_SCHEMES = ("http", "https")
 
 
-@FORMAT_CHECKER.checks("uri")
-def is_web_url(value):
+def is_web_url(value: object) -> bool:
     """An absolute http or https URL with a host: the only links dskit stores or shows."""
     if not isinstance(value, str):
         return True  # the schema's "type" reports it
@@ -38,6 +49,7 @@ def is_web_url(value):
     return True
 
 
+FORMAT_CHECKER.checks("uri")(is_web_url)
 _validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=FORMAT_CHECKER)
 # A draft (status "draft", exported with --include-drafts) may lack its description and
 # priority: the guided form asks for them on later steps.
@@ -66,7 +78,7 @@ TEXT_KEYS = (
 )
 
 
-def normalize(value):
+def normalize(value: object) -> str:
     """Normalise a text value as Django's form fields do (rule 4 of markdown.md).
 
     Line endings become ``\\n``, white space at the start and end of the whole value and
@@ -78,13 +90,13 @@ def normalize(value):
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
-def _with_texts(items, *keys):
+def _with_texts(items: list[IssueData], *keys: str) -> list[IssueData]:
     return [
         {**item, **{key: normalize(item[key]) for key in keys if key in item}} for item in items
     ]
 
 
-def clean(data):
+def clean(data: Mapping[str, Any]) -> IssueData:
     """The JSON form (valid, any subset of its keys) with every text value normalised: what is
     stored and what the renderer (issues/markdown.py) takes."""
     cleaned = dict(data)
@@ -107,8 +119,8 @@ def clean(data):
     return cleaned
 
 
-def _path(error):
-    parts = []
+def _path(error: Any) -> str:
+    parts: list[str] = []
     for part in error.absolute_path:
         if isinstance(part, int):
             parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
@@ -117,7 +129,7 @@ def _path(error):
     return ".".join(parts)
 
 
-def _message(error):
+def _message(error: Any) -> tuple[str, str]:
     if error.validator == "required":
         missing = error.message.split("'")[1]
         return ".".join(filter(None, [_path(error), missing])), "is required"
@@ -149,12 +161,12 @@ def _message(error):
     return _path(error) or "(issue)", error.message
 
 
-def has_visible_character(text):
+def has_visible_character(text: str) -> bool:
     """Not only spaces, zero-width, direction-override or other control characters."""
     return any(unicodedata.category(char)[0] not in "CZ" for char in text)
 
 
-def _text_problem(text):
+def _text_problem(text: str) -> str | None:
     if "\x00" in text:
         return "must not contain a NUL character"
     if any("\ud800" <= char <= "\udfff" for char in text):
@@ -162,10 +174,11 @@ def _text_problem(text):
     return None
 
 
-def _unstorable_text(data):
+def _unstorable_text(data: object) -> list[str]:
     """``"field: message"`` for every string (key or value) that no database can store:
     NUL characters (PostgreSQL) and lone surrogates (neither, nor UTF-8 output)."""
-    problems, pending = [], [("", data)]
+    problems: list[str] = []
+    pending: list[tuple[str, object]] = [("", data)]
     while pending:
         path, value = pending.pop()
         if isinstance(value, str):
@@ -184,7 +197,7 @@ def _unstorable_text(data):
     return sorted(problems)
 
 
-def validate(data):
+def validate(data: object) -> list[str]:
     """Every problem with one issue in JSON form, as ``"field: message"`` strings."""
     if not isinstance(data, dict):
         return [f"(issue): expected an object, got {type(data).__name__}"]
@@ -223,7 +236,7 @@ def validate(data):
     return problems
 
 
-def validate_item(key, item):
+def validate_item(key: str, item: IssueData) -> list[str]:
     """Problems with one item of the array ``key`` (an update, a checklist item), as
     ``validate`` words them, the field named within the item (``"text: must not be empty"``)."""
     validator = jsonschema.Draft202012Validator(
@@ -240,7 +253,7 @@ def validate_item(key, item):
     return problems
 
 
-def with_defaults(data):
+def with_defaults(data: Mapping[str, Any]) -> IssueData:
     """The JSON form with every optional field filled in as the importer stores it."""
     full = {
         "related_project": "",
@@ -267,21 +280,21 @@ def with_defaults(data):
     return clean(full)
 
 
-def template_checklist(checklist):
+def template_checklist(checklist: str) -> list[IssueData]:
     """The template's items of one checklist, unticked, in the JSON form (rule 6)."""
     return [{"text": text, "done": False} for text in template.CHECKLIST_ITEMS[checklist]]
 
 
-def issue_to_dict(issue):
+def issue_to_dict(issue: Issue) -> IssueData:
     """The JSON form of a saved issue, in the schema's field order.
 
     Reads ``milestones``, ``checklist_items`` and ``updates`` through their related
     managers, so callers that convert many issues should ``prefetch_related`` them.
     """
-    items = {checklist: [] for checklist in CHECKLIST_KEYS.values()}
+    items: dict[str, list[IssueData]] = {checklist: [] for checklist in CHECKLIST_KEYS.values()}
     for item in issue.checklist_items.all():
         items[item.checklist].append({"text": item.text, "done": item.done})
-    data = {
+    data: IssueData = {
         "name": issue.name,
         "type": issue.type,
         "related_project": issue.related_project,
@@ -320,7 +333,7 @@ def issue_to_dict(issue):
     return data
 
 
-def metric_to_dict(metric):
+def metric_to_dict(metric: Metric) -> IssueData:
     return {
         "name": metric.name,
         "value": metric.value,
@@ -332,14 +345,14 @@ def metric_to_dict(metric):
     }
 
 
-def iso_date(value):
+def iso_date(value: datetime.date | str | None) -> str | None:
     """A date as the JSON form writes it (``YYYY-MM-DD``), or None."""
     if value is None:
         return None
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
-def checklist_rows(issue, key, items):
+def checklist_rows(issue: Issue, key: str, items: list[IssueData]) -> list[ChecklistItem]:
     """The checklist's rows; a checklist given as an empty list gets the template's items,
     unticked, as ``issue_to_dict`` shows it, so every issue has rows from its creation."""
     checklist = CHECKLIST_KEYS[key]
@@ -358,7 +371,7 @@ def checklist_rows(issue, key, items):
     ]
 
 
-def milestone_rows(issue, milestones):
+def milestone_rows(issue: Issue, milestones: list[IssueData]) -> list[Milestone]:
     return [
         Milestone(
             issue=issue,
@@ -370,7 +383,7 @@ def milestone_rows(issue, milestones):
     ]
 
 
-def metric_rows(issue, metrics):
+def metric_rows(issue: Issue, metrics: list[IssueData]) -> list[Metric]:
     return [
         Metric(
             issue=issue,
@@ -388,7 +401,7 @@ def metric_rows(issue, metrics):
     ]
 
 
-def link_rows(issue, links):
+def link_rows(issue: Issue, links: list[IssueData]) -> list[Link]:
     return [
         Link(
             issue=issue,
@@ -401,7 +414,9 @@ def link_rows(issue, links):
     ]
 
 
-def issue_from_dict(data, reporter=None):
+def issue_from_dict(
+    data: Mapping[str, Any], reporter: "User | None" = None
+) -> tuple[Issue, list[Milestone], list[ChecklistItem], list[Update], list[Metric], list[Link]]:
     """An unsaved Issue and its unsaved child rows, from valid JSON form data."""
     full = with_defaults(data)
     github = full.get("github") or {}
@@ -448,7 +463,7 @@ def issue_from_dict(data, reporter=None):
 
 
 @transaction.atomic
-def create_issue(data, reporter=None):
+def create_issue(data: Mapping[str, Any], reporter: "User | None" = None) -> Issue:
     """Save one valid issue in JSON form with all its rows; returns the Issue.
 
     Every way of creating an issue (import, API, alert intake) goes through here.
@@ -466,7 +481,7 @@ def create_issue(data, reporter=None):
     return issue
 
 
-def apply_dict(issue, data):
+def apply_dict(issue: Issue, data: Mapping[str, Any]) -> None:
     """Write the keys present in ``data`` (valid JSON form, any subset) onto a saved issue.
 
     Milestones are replaced; a checklist keeps its rows and takes only the ticks, by position.

@@ -10,8 +10,8 @@ from html import escape
 import pytest
 
 from issues import markdown, template
+from issues.badges import PRIORITY_BADGES, priority_badge
 from issues.models import Issue
-from issues.templatetags.browse_tags import PRIORITY_BADGES, priority_badge
 from tests.factories import BASE, make_issue
 
 TYPES = [value for value, _ in Issue.Type.choices]

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -303,7 +304,7 @@ def post_update(request, pk: int):
     return _changed(request, issue, status=201)
 
 
-CHECKLIST_BODY = {
+CHECKLIST_BODY: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {

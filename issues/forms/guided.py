@@ -119,7 +119,7 @@ def _no_rows_unless_posted(data, prefix):
 class StepForm(forms.Form):
     """A step of the guided form; subclasses list the JSON form ``keys`` they collect."""
 
-    keys = ()
+    keys: tuple[str, ...] = ()
 
     def __init__(self, data=None, *, issue_data, **kwargs):
         self.issue_data = issue_data

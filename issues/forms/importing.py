@@ -28,7 +28,8 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportMarkdownForm(forms.Form):
-    files = MultipleFileField(
+    # Named as the page's input is; it shadows BaseForm.files only for the type checker.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Markdown files",
         required=False,
         help_text="Documents downloaded from dskit (.md), or bodies as filed on GitHub or "
