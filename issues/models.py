@@ -18,7 +18,13 @@ from issues.choices import (
     Status,
     Type,
 )
-from issues.limits import CHECKLIST_ITEM_MAX_LENGTH, LINK_TARGET_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
+from issues.limits import (
+    CHECKLIST_ITEM_MAX_LENGTH,
+    LINK_TARGET_MAX_LENGTH,
+    METRIC_NAME_MAX_LENGTH,
+    METRIC_UNIT_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+)
 from issues.template import FIELD_LABELS
 
 
@@ -408,9 +414,7 @@ class Profile(models.Model):
     class Meta:
         constraints = [
             # GitHub logins are case-insensitive: one person per login.
-            models.UniqueConstraint(
-                Lower("github_login"), name="profile_github_login_unique"
-            )
+            models.UniqueConstraint(Lower("github_login"), name="profile_github_login_unique")
         ]
 
     def __str__(self):
@@ -463,14 +467,14 @@ class Metric(models.Model):
 
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="metrics")
     position = models.PositiveIntegerField()
-    name = models.CharField("Metric", max_length=100)
+    name = models.CharField("Metric", max_length=METRIC_NAME_MAX_LENGTH)
     value = models.FloatField("Value")
     baseline = models.FloatField("Baseline", null=True, blank=True)
     threshold = models.FloatField("Threshold", null=True, blank=True)
     direction = models.CharField(
         "Direction", max_length=16, choices=DIRECTION_CHOICES, default=HIGHER_IS_BETTER
     )
-    unit = models.CharField("Unit", max_length=20, blank=True)
+    unit = models.CharField("Unit", max_length=METRIC_UNIT_MAX_LENGTH, blank=True)
     observed_at = models.DateTimeField("Observed at", null=True, blank=True)
 
     class Meta:

@@ -16,7 +16,14 @@ from django.utils.html import format_html, format_html_join
 
 from issues import deadlines, markdown, template
 from issues.forms import ascii_int
-from issues.limits import GITHUB_BODY_LIMIT, LINK_TARGET_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
+from issues.limits import (
+    GITHUB_BODY_LIMIT,
+    LINK_TARGET_MAX_LENGTH,
+    METRIC_NAME_MAX_LENGTH,
+    METRIC_UNIT_MAX_LENGTH,
+    ROWS_MAX,
+    SHORT_TEXT_MAX_LENGTH,
+)
 from issues.models import Issue, Link, Metric
 from issues.serialization import (
     LINK_SCHEMES,
@@ -148,7 +155,7 @@ class StepForm(forms.Form):
         return cleaned
 
     def check_body_length(self):
-        """GitHub refuses bodies over 65,536 characters: report it at the longest text when
+        """GitHub refuses bodies over GITHUB_BODY_LIMIT characters: report it at the longest text when
         shortening that text alone can fix it (otherwise "Create issue" reports it)."""
         data = {**self.issue_data, **self.to_dict()}
         over = len(markdown.render_body(data)) - GITHUB_BODY_LIMIT
@@ -323,7 +330,9 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=0, max_num=1000)
 class MetricForm(forms.Form):
     """One row of Metrics (what a monitor saw); a blank row is ignored."""
 
-    name = _text("Metric", "e.g. recall@0.5, PSI(age), p95 latency", max_length=100)
+    name = _text(
+        "Metric", "e.g. recall@0.5, PSI(age), p95 latency", max_length=METRIC_NAME_MAX_LENGTH
+    )
     value = forms.FloatField(label="Value", required=False)
     threshold = forms.FloatField(label="Threshold", required=False)
     baseline = forms.FloatField(label="Baseline", required=False)
@@ -333,7 +342,7 @@ class MetricForm(forms.Form):
         initial=Metric.HIGHER_IS_BETTER,
         required=False,
     )
-    unit = _text("Unit", "", max_length=20)
+    unit = _text("Unit", "", max_length=METRIC_UNIT_MAX_LENGTH)
     observed_at = forms.DateTimeField(
         label="Observed at",
         required=False,
@@ -418,8 +427,8 @@ class LinkForm(forms.Form):
         return cleaned
 
 
-MetricFormSet = forms.formset_factory(MetricForm, extra=0, max_num=50, validate_max=True)
-LinkFormSet = forms.formset_factory(LinkForm, extra=0, max_num=50, validate_max=True)
+MetricFormSet = forms.formset_factory(MetricForm, extra=0, max_num=ROWS_MAX, validate_max=True)
+LinkFormSet = forms.formset_factory(LinkForm, extra=0, max_num=ROWS_MAX, validate_max=True)
 
 
 class TimelineForm(StepForm):

@@ -5,7 +5,7 @@ from django import forms
 from issues.importing import read_all
 
 MAX_FILES = 100
-MAX_BYTES = 1_000_000  # one file; the template body is far below it (GitHub's limit: 65,536)
+MAX_BYTES = 1_000_000  # one file; the template body is far below it (GITHUB_BODY_LIMIT)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
