@@ -2,7 +2,7 @@
 
 Right after a bulk load the planners have no statistics for the new rows (PostgreSQL's
 autovacuum analyzes them later, on its own schedule; SQLite never does by itself), and they
-pick plans that made the list 3-4x slower at 100,000 issues. Commands that write many rows end
+pick plans that make the list several times slower (README "The read path"). Commands that write many rows end
 with ``analyze`` of the tables they filled.
 """
 

@@ -19,7 +19,8 @@ CHROMIUM = os.environ.get("DSKIT_CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Full-strength hashing costs ~0.3 s a user; tests check who logs in, not the hash."""
+    """Full-strength hashing is slow by design (README "Figures behind the code"); tests check
+    who logs in, not the hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
