@@ -2,11 +2,14 @@
 issues/limits.py) and everything else reads them: the JSON schema, the models and their check
 constraints, the forms and the pages."""
 
+import typing
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from issues import limits, template
+from issues.api.intake import Event
 from issues.forms.guided import DetailsForm, LinkForm, MetricForm, OverviewForm
 from issues.models import ChecklistItem, Issue
 from issues.serialization import SCHEMA, validate
@@ -24,6 +27,11 @@ def test_the_types_are_the_templates_everywhere():
     assert validate({**BASE, "type": "quantum"}) == [
         "type: 'quantum' is not one of " + ", ".join(map(repr, template.TYPE_LABELS))
     ]
+
+
+def test_the_event_intake_takes_the_priorities():
+    (allowed, _) = typing.get_args(Event.model_fields["priority"].annotation)
+    assert list(typing.get_args(allowed)) == Issue.Priority.values
 
 
 def test_the_schema_states_the_limits():
