@@ -356,19 +356,22 @@ def checklist_rows(issue: Issue, key: str, items: list[IssueData]) -> list[Check
     """The checklist's rows; a checklist given as an empty list gets the template's items,
     unticked, as ``issue_to_dict`` shows it, so every issue has rows from its creation."""
     checklist = CHECKLIST_KEYS[key]
-    defaults = template.CHECKLIST_ITEMS[checklist]
     items = items or template_checklist(checklist)
-    return [
-        ChecklistItem(
-            issue=issue,
-            checklist=checklist,
-            position=position,
-            text=item["text"],
-            done=item["done"],
-            from_template=position < len(defaults) and item["text"] == defaults[position],
-        )
-        for position, item in enumerate(items)
-    ]
+    return [checklist_row(issue, checklist, position, item) for position, item in enumerate(items)]
+
+
+def checklist_row(issue: Issue, checklist: str, position: int, item: IssueData) -> ChecklistItem:
+    """One item of a checklist as its row: the template's own when it has the template's text
+    at the template's place (such an item cannot be renamed or removed)."""
+    defaults = template.CHECKLIST_ITEMS[checklist]
+    return ChecklistItem(
+        issue=issue,
+        checklist=checklist,
+        position=position,
+        text=item["text"],
+        done=item["done"],
+        from_template=position < len(defaults) and item["text"] == defaults[position],
+    )
 
 
 def milestone_rows(issue: Issue, milestones: list[IssueData]) -> list[Milestone]:
