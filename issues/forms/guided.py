@@ -29,6 +29,7 @@ from issues.serialization import (
     LINK_SCHEMES,
     SCHEMA,
     TEXT_KEYS,
+    clean,
     has_visible_character,
     iso_date,
 )
@@ -155,9 +156,9 @@ class StepForm(forms.Form):
         return cleaned
 
     def check_body_length(self):
-        """GitHub refuses bodies over GITHUB_BODY_LIMIT characters: report it at the longest text when
-        shortening that text alone can fix it (otherwise "Create issue" reports it)."""
-        data = {**self.issue_data, **self.to_dict()}
+        """GitHub refuses bodies over GITHUB_BODY_LIMIT characters: report it at the longest
+        text when shortening that text alone can fix it (otherwise "Create issue" reports it)."""
+        data = clean({**self.issue_data, **self.to_dict()})
         over = len(markdown.render_body(data)) - GITHUB_BODY_LIMIT
         longest = max(TEXT_KEYS, key=lambda key: len(data.get(key) or ""))
         if over > 0 and longest in self.fields and len(data[longest]) > over:

@@ -33,6 +33,7 @@ from issues.models import DraftStart, Issue, IssueChange, PendingEdit
 from issues.serialization import (
     CHECKLIST_KEYS,
     apply_dict,
+    clean,
     create_issue,
     issue_to_dict,
     normalize,
@@ -142,6 +143,7 @@ def _save_step(issue, pending, step, values, typed=None, current=None):
     ``typed`` is kept too when the step is shown again as typed (a row added or removed).
     A value left as the issue's ``current`` one is the edit's new starting point for it.
     """
+    values = clean(values)
     if issue.status == Issue.Status.DRAFT:
         apply_edit(issue, values)
     else:
