@@ -1,4 +1,4 @@
-"""The words the ML Engineering Issue template fixes (/work/shared/spec/template.md): section
+"""The words the ML Engineering Issue template fixes (the spec's template.md): section
 headings and their emoji, field labels, type labels, priority legends and checklist items.
 
 Everything that shows the template takes its wording from here: the Markdown renderer, the
