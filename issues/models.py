@@ -52,8 +52,8 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(deadlines.overdue_q(today))
 
     def past_target(self, today):
-        """Open issues whose Target Resolution Date is before ``today`` (the list's
-        ``?overdue=1``), as ``Issue.is_past_target`` says of one issue."""
+        """Open issues whose Target Resolution Date is before ``today``: the list's
+        ``?overdue=1``, which, unlike ``overdue``, ignores the priority's deadline."""
         return self.filter(status__in=OPEN_STATUSES, target_date__lt=today)
 
 
@@ -188,15 +188,6 @@ class Issue(models.Model):
     def is_overdue(self):
         """Open and past its due date today, as ``Issue.objects.overdue(today)`` selects."""
         return deadlines.issue_state(self) == deadlines.OVERDUE
-
-    @property
-    def is_past_target(self):
-        """Open and its Target Resolution Date passed, as ``Issue.objects.past_target(today)``."""
-        return (
-            self.status in OPEN_STATUSES
-            and self.target_date is not None
-            and self.target_date < timezone.localdate()
-        )
 
 
 class Milestone(models.Model):

@@ -106,9 +106,6 @@ TYPE_LABELS = {
     "other": "Other",
 }
 
-# Environment: the values, written as they are.
-ENVIRONMENTS = ("development", "staging", "production")
-
 # Priority: stored value → (what the priority means, what to communicate), the two legends.
 PRIORITIES = {
     "p0": (
