@@ -2,8 +2,8 @@
 (tests/test_query_counts.py checks them; the page's own tests rely on them)."""
 
 # session + user, the count (at most COUNT_BOUND issues), the page's ids (IdPaginator), its
-# issues with their checklist progress, the user's drafts
-LIST_QUERIES = 6
+# issues, their checklist progress (one grouped query), the user's drafts
+LIST_QUERIES = 7
 
 # The issue page's queries: session + user, the issue's version (issues/issuecache.py), the
 # issue, its milestones, checklist items, updates (with authors), metrics, links, history; only

@@ -75,9 +75,6 @@ def test_the_benchmark_floor_makes_no_query(client, django_assert_num_queries):
     assert response.status_code == 200
 
 
-
-
-
 @pytest.mark.parametrize(
     "query",
     [
@@ -94,8 +91,6 @@ def test_issue_list(owner_client, owner, django_assert_num_queries, query):
     assert_fixed(owner_client, owner, django_assert_num_queries, lambda _: url, LIST_QUERIES)
 
 
-
-
 def test_issue_page(owner_client, owner, django_assert_num_queries):
     assert_fixed(
         owner_client,
@@ -104,9 +99,6 @@ def test_issue_page(owner_client, owner, django_assert_num_queries):
         lambda issue: reverse("issue-detail", args=[issue.pk]),
         DETAIL_QUERIES,
     )
-
-
-
 
 
 @pytest.mark.parametrize("name", ["issue-export-md", "issue-body-md"])
