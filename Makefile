@@ -1,4 +1,5 @@
-# dskit: `make run` serves the app on SQLite, `make test` runs the whole suite.
+# dskit: `make run` serves the app on SQLite, `make test` runs the whole suite (ruff, mypy,
+# the import contracts, makemigrations --check, pytest).
 # The interpreter comes from .python-version (pyenv) or PYTHON=...; it must be Python >= 3.12.
 
 PYTHON ?= python3
@@ -64,6 +65,8 @@ serve: $(RUNTIME_STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 

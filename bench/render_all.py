@@ -29,7 +29,7 @@ def peak_rss_mib():
 
 
 def main():
-    issues = Issue.objects.exclude(status=Issue.DRAFT).order_by("pk")
+    issues = Issue.objects.listed().order_by("pk")
     count = total_bytes = 0
     peaks = {}
     start = time.perf_counter()

@@ -72,10 +72,10 @@ session["_auth_user_id"] = str(user.pk)
 session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
 session["_auth_user_hash"] = user.get_session_auth_hash()
 session.create()
-listed = Issue.objects.filter(status__in=[Issue.OPEN, Issue.IN_PROGRESS]).count()
+listed = Issue.objects.filter(status__in=[Issue.Status.OPEN, Issue.Status.IN_PROGRESS]).count()
 # Published issues spread over the whole table.
 published = list(
-    Issue.objects.exclude(status=Issue.DRAFT).order_by("pk").values_list("pk", flat=True)
+    Issue.objects.exclude(status=Issue.Status.DRAFT).order_by("pk").values_list("pk", flat=True)
 )
 issues = published[:: max(1, len(published) // WALKED)][:WALKED]
 print("BENCH " + json.dumps({"session": session.session_key, "listed": listed, "issues": issues}))

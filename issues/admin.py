@@ -11,6 +11,7 @@ from issues.models import (
     Profile,
     Update,
 )
+from issues.serialization import TEXT_KEYS, normalize
 
 
 class MilestoneInline(admin.TabularInline):
@@ -37,6 +38,24 @@ class IssueAdmin(admin.ModelAdmin):
     raw_id_fields = ("reporter",)
     readonly_fields = ("created_at", "updated_at", "github_filed_at")
     inlines = [MilestoneInline, ChecklistItemInline, UpdateInline]
+
+    def save_model(self, request, obj, form, change):
+        """Texts are stored clean, as every other way in stores them (the renderer takes them
+        as they are: rule 4 of markdown.md)."""
+        for key in TEXT_KEYS:
+            setattr(obj, key, normalize(getattr(obj, key)))
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """The rows' texts (a checklist item, a milestone, an update) stored clean too."""
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            row.delete()
+        for row in rows:
+            for name in ("text", "title"):
+                if hasattr(row, name):
+                    setattr(row, name, normalize(getattr(row, name)))
+            row.save()
 
     def save_related(self, request, form, formsets, change):
         """An edit here changes what the issue's page and exports show: a new version, so that

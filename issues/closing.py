@@ -23,5 +23,5 @@ def close_issue(issue, user, version, reason, note=""):
     if note:
         text += f" {note}"
     with tracked_change(issue, user, version):
-        Issue.objects.filter(pk=issue.pk).update(status=Issue.CLOSED)
+        Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.CLOSED)
         Update.objects.create(issue=issue, date=timezone.localdate(), text=text, author=user)

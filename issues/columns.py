@@ -6,18 +6,18 @@ the headers and the rows. Adding a column is one ``Column`` in ``COLUMNS`` (and 
 """
 
 import html
+from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from issues import deadlines
+from issues.badges import priority_badge, state_badge, status_badge
 from issues.models import ChecklistItem, Issue
-from issues.templatetags.browse_tags import priority_badge, status_badge
-from issues.templatetags.deadline_tags import state_badge
 from issues.tracking import CHECKLIST_LABELS
 
 NONE = '<span class="text-body-secondary">—</span>'
@@ -29,9 +29,9 @@ def text(value):
 
 
 # Constant HTML per value: the badges, the types' labels.
-TYPE_CELLS = {value: text(label) for value, label in Issue.TYPE_CHOICES}
-PRIORITY_CELLS = {value: priority_badge(value) for value, _ in Issue.PRIORITY_CHOICES}
-STATUS_CELLS = {value: status_badge(value) for value, _ in Issue.STATUS_CHOICES}
+TYPE_CELLS = {value: text(label) for value, label in Issue.Type.choices}
+PRIORITY_CELLS = {value: priority_badge(value) for value, _ in Issue.Priority.choices}
+STATUS_CELLS = {value: status_badge(value) for value, _ in Issue.Status.choices}
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,11 @@ class Column:
     header: str
     # The cell's HTML from one row and the page's facts (text goes through ``text``).
     cell: Callable[[dict, "ListFacts"], str]
-    # The Issue values the cell reads, and aggregates it needs (counted in the rows' query).
+    # The Issue values the cell reads.
     values: tuple = ()
-    annotations: dict = field(default_factory=dict)
+    # What it reads besides them, by the page's issue ids: (row key, function of the ids
+    # returning a value per id), one query for the page rather than an aggregate per row.
+    page_values: tuple | None = None
     # The list's ``sort`` key its header sets (issues.filters.SORT_FIELDS), if any.
     sort: str = ""
     # Extra classes of the header and the cells; ``phone=False`` hides it in the narrow
@@ -65,27 +67,33 @@ def url_maker(name, *args):
     return lambda pk: f"{before}{pk}{after}"
 
 
+DEADLINE_CELLS = {state: state_badge(state) for state in deadlines.STATE_LABELS}
+
+
 def _deadline(row, facts):
     """On track, due soon or overdue (issues/deadlines.py); nothing for a closed issue."""
     state = deadlines.state(
         row["priority"], row["reported_date"], row["target_date"], row["status"], facts.today
     )
-    return state_badge(state) or NONE
+    return DEADLINE_CELLS.get(state, NONE)
 
 
-# Each checklist's items and ticked items, counted in the rows' own query.
-SHORT_NAMES = {ChecklistItem.TODO: "To-Do", ChecklistItem.READY: "DoR", ChecklistItem.DONE: "DoD"}
-PROGRESS_COUNTS = {
-    f"{checklist}_{what}": Count(
-        "checklist_items",
-        filter=Q(
-            checklist_items__checklist=checklist,
-            **({"checklist_items__done": True} if what == "done" else {}),
-        ),
-    )
-    for checklist in SHORT_NAMES
-    for what in ("total", "done")
+SHORT_NAMES = {
+    ChecklistItem.Kind.TODO: "To-Do",
+    ChecklistItem.Kind.READY: "DoR",
+    ChecklistItem.Kind.DONE: "DoD",
 }
+
+
+def checklist_counts(ids):
+    """Each issue's number of items per (checklist, done): one grouped query for the page."""
+    counts = defaultdict(Counter)
+    items = ChecklistItem.objects.filter(issue_id__in=ids).order_by()
+    for issue_id, checklist, done, number in items.values_list(
+        "issue_id", "checklist", "done"
+    ).annotate(number=Count("id")):
+        counts[issue_id][checklist, done] = number
+    return counts
 
 
 # Each checklist's short name, spelled out for screen readers.
@@ -97,10 +105,11 @@ PROGRESS_NAMES = {
 
 def _progress(row, facts):
     """e.g. ``DoD 2/6``; a checklist without items is left out."""
+    counts = row["checklists"]
     return "<br>".join(
-        f"{name} {row[f'{checklist}_done']}/{row[f'{checklist}_total']}"
+        f"{name} {counts[checklist, True]}/{counts[checklist, True] + counts[checklist, False]}"
         for checklist, name in PROGRESS_NAMES.items()
-        if row[f"{checklist}_total"]
+        if counts[checklist, True] or counts[checklist, False]
     )
 
 
@@ -172,16 +181,16 @@ COLUMNS = [
     Column(
         "Checklists",
         _progress,
-        annotations=PROGRESS_COUNTS,
+        page_values=("checklists", checklist_counts),
         css="text-nowrap small",
         phone=False,
     ),
     Column("GitHub", _github, values=("github_number", "github_url"), phone=False),
 ]
 
-# What the rows' query reads: the id, and every column's values and aggregates.
+# What the rows' query reads: the id, and every column's values.
 LIST_VALUES = ["id", *dict.fromkeys(value for column in COLUMNS for value in column.values)]
-LIST_ANNOTATIONS = {name: agg for column in COLUMNS for name, agg in column.annotations.items()}
+PAGE_VALUES = [column.page_values for column in COLUMNS if column.page_values]
 
 
 def _classes(column):
@@ -219,6 +228,11 @@ def headers(query):
 def cells(rows, facts):
     """Each row's cells as one piece of HTML: the template loops over rows, not over cells
     (README "Performance")."""
+    ids = [row["id"] for row in rows]
+    for key, load in PAGE_VALUES:
+        values = load(ids)
+        for row in rows:
+            row[key] = values[row["id"]]
     return [
         mark_safe(  # noqa: S308 (cells are HTML: their text went through text())
             "".join(

@@ -14,12 +14,11 @@ from django.db.models import DateField, FloatField, Func, Q, Value
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from issues.models import Issue
+from issues.choices import OPEN_STATUSES
 
 ON_TRACK, DUE_SOON, OVERDUE = "on_track", "soon", "overdue"
 STATE_LABELS = {ON_TRACK: "On track", DUE_SOON: "Due soon", OVERDUE: "Overdue"}
 STATE_BADGES = {ON_TRACK: "text-bg-success", DUE_SOON: "text-bg-warning", OVERDUE: "text-bg-danger"}
-OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
 
 
 def deadline_days(priority):

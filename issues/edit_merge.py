@@ -11,7 +11,7 @@ import json
 from django.utils import timezone
 
 from issues.models import ChecklistItem
-from issues.serialization import CHECKLIST_KEYS, apply_dict
+from issues.serialization import CHECKLIST_KEYS, apply_dict, checklist_row
 
 # Keys whose history (IssueChange.old/new) is JSON rather than plain text.
 JSON_KEYS = {"frameworks", "milestones", "assignees", "updates", "github", *CHECKLIST_KEYS}
@@ -71,7 +71,6 @@ def merge_ticks(base, mine, theirs):
 def apply_items(issue, key, items):
     """Make checklist ``key`` of ``issue`` hold exactly ``items``, in order, with their ticks."""
     checklist = CHECKLIST_KEYS[key]
-    template = ChecklistItem.TEMPLATE_ITEMS[checklist]
     rows = {row.text: row for row in ChecklistItem.objects.filter(issue=issue, checklist=checklist)}
     texts = [item["text"] for item in items]
     ChecklistItem.objects.filter(
@@ -81,16 +80,7 @@ def apply_items(issue, key, items):
     for position, item in enumerate(items):
         row = rows.get(item["text"])
         if row is None:
-            new.append(
-                ChecklistItem(
-                    issue=issue,
-                    checklist=checklist,
-                    position=position,
-                    text=item["text"],
-                    done=item["done"],
-                    from_template=position < len(template) and template[position] == item["text"],
-                )
-            )
+            new.append(checklist_row(issue, checklist, position, item))
         elif (row.position, row.done) != (position, item["done"]):
             row.position, row.done = position, item["done"]
             changed.append(row)

@@ -7,13 +7,11 @@ from django.utils.text import slugify
 from issues.serialization import issue_to_dict
 
 CHUNK_SIZE = 500
-# The related rows an issue's JSON form reads: prefetch them wherever issue_to_dict runs.
-RELATED = ("milestones", "checklist_items", "updates", "metrics", "links")
 
 
 def iter_issue_dicts(queryset, chunk_size=CHUNK_SIZE):
     """(issue, JSON form) pairs with the related rows prefetched a chunk at a time."""
-    queryset = queryset.prefetch_related(*RELATED)
+    queryset = queryset.with_rows()
     for issue in queryset.iterator(chunk_size=chunk_size):
         yield issue, issue_to_dict(issue)
 

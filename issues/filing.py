@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 CLAIM_EXPIRES = datetime.timedelta(minutes=5)
 # How far back to look for an issue an earlier attempt may have created.
 LOOK_BACK = datetime.timedelta(hours=1)
-NOTHING_DROPPED = {"labels": [], "assignees": []}
+NOTHING_DROPPED: dict[str, list[str]] = {"labels": [], "assignees": []}
 
 
 class FilingInProgress(Exception):

@@ -12,12 +12,11 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from issues import deadlines, search
-from issues.deadlines import OPEN_STATUSES
+from issues.choices import LISTED_STATUSES, OPEN_STATUSES
 from issues.models import Issue
 from issues.widgets import QuickSelect
 
-LIST_STATUS_CHOICES = [choice for choice in Issue.STATUS_CHOICES if choice[0] != Issue.DRAFT]
-LIST_STATUSES = [value for value, _ in LIST_STATUS_CHOICES]
+LIST_STATUS_CHOICES = [(status, status.label) for status in LISTED_STATUSES]
 
 # The assignees JSON list holds the login: PostgreSQL's jsonb @>, SQLite's json_each.
 SQLITE_ASSIGNEE = (
@@ -72,13 +71,13 @@ class IssueFilter(django_filters.FilterSet):
         "and Data Involved.",
     )
     priority = django_filters.ChoiceFilter(
-        label="Priority", choices=Issue.PRIORITY_CHOICES, empty_label="Any priority"
+        label="Priority", choices=Issue.Priority.choices, empty_label="Any priority"
     )
     type = django_filters.ChoiceFilter(
-        label="Type of Issue", choices=Issue.TYPE_CHOICES, empty_label="Any type"
+        label="Type of Issue", choices=Issue.Type.choices, empty_label="Any type"
     )
     environment = django_filters.ChoiceFilter(
-        label="Environment", choices=Issue.ENVIRONMENT_CHOICES, empty_label="Any environment"
+        label="Environment", choices=Issue.Environment.choices, empty_label="Any environment"
     )
     status = django_filters.ChoiceFilter(
         label="Status",
@@ -120,7 +119,7 @@ class IssueFilter(django_filters.FilterSet):
 
     class Meta:
         model = Issue
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         # No data is an empty query string: the default list, by ``filter_queryset``.
@@ -135,7 +134,7 @@ class IssueFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == "all":
-            return queryset.filter(status__in=LIST_STATUSES)
+            return queryset.listed()
         return queryset.filter(status=value)
 
     def filter_reporter(self, queryset, name, value):
@@ -150,10 +149,12 @@ class IssueFilter(django_filters.FilterSet):
         return assigned_to(queryset, value.strip().removeprefix("@"))
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(status__in=OPEN_STATUSES, target_date__lt=timezone.localdate())
+        return queryset.past_target(timezone.localdate())
 
     def filter_due(self, queryset, name, value):
-        return queryset.filter(deadlines.due_soon_q() if value == "soon" else deadlines.overdue_q())
+        if value == "soon":
+            return queryset.filter(deadlines.due_soon_q())
+        return queryset.overdue(timezone.localdate())
 
     def filter_filed(self, queryset, name, value):
         return queryset.filter(github_number__isnull=value == "0")

@@ -1,8 +1,8 @@
 """The one module that talks to GitHub: create an issue, update it, find one filed before,
 list the repository's issues, and check a webhook's signature.
 
-Every request goes through one httpx client per process (its connections are reused). Each failure becomes a ``GitHubError`` whose message
-says what happened and what to do. The token only ever travels in the Authorization header:
+Every request goes through one httpx client per process (its connections are reused). Each
+failure becomes a ``GitHubError`` whose message says what happened and what to do. The token only ever travels in the Authorization header:
 it is never part of a message, a log line or anything stored.
 """
 
@@ -12,7 +12,9 @@ import hmac
 import re
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -23,12 +25,12 @@ from issues.serialization import SCHEMA, is_web_url
 
 API_VERSION = "2022-11-28"
 USER_AGENT = "dskit"
-# GitHub refuses longer bodies with a 422; dskit refuses them before sending anything.
-MAX_BODY_CHARACTERS = GITHUB_BODY_LIMIT
 # The largest issue number the database column (and the JSON form) holds.
 GITHUB_NUMBER_MAX = SCHEMA["properties"]["github"]["properties"]["number"]["maximum"]
 REPOSITORY_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 SETTING_NAMES = ("GITHUB_TOKEN", "GITHUB_REPOSITORY")
+# A JSON object as GitHub sends it, or as dskit sends it (``markdown.github_payload``).
+JSONObject = dict[str, Any]
 # A secondary rate limit asking to wait at most this long is waited out by import_github.
 MAX_RETRY_AFTER = 60
 
@@ -36,7 +38,7 @@ MAX_RETRY_AFTER = 60
 class GitHubError(Exception):
     """A failure, with a message for the user: what happened and what to do."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -44,7 +46,7 @@ class GitHubError(Exception):
 class RateLimited(GitHubError):
     """A rate limit stopped the request; ``retry_after`` seconds when GitHub said."""
 
-    def __init__(self, message, retry_after=None):
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 
@@ -52,7 +54,7 @@ class RateLimited(GitHubError):
 class OutcomeUnknown(GitHubError):
     """GitHub may have acted on the request anyway: a timeout, a broken connection, a 5xx."""
 
-    def __init__(self, what):
+    def __init__(self, what: str) -> None:
         super().__init__(
             f"{what} It is not known whether GitHub acted on the request. Try again: before "
             "filing, dskit looks on GitHub for an issue it may already have created and links "
@@ -60,7 +62,7 @@ class OutcomeUnknown(GitHubError):
         )
 
 
-def missing_settings():
+def missing_settings() -> list[str]:
     """The settings that must be set (or fixed) before anything can be filed."""
     missing = [name for name in SETTING_NAMES if not getattr(settings, name)]
     if settings.GITHUB_REPOSITORY and not REPOSITORY_PATTERN.fullmatch(settings.GITHUB_REPOSITORY):
@@ -68,31 +70,31 @@ def missing_settings():
     return missing
 
 
-def check_payload(payload):
+def check_payload(payload: Mapping[str, Any]) -> None:
     """Refuse, before sending, what GitHub would refuse for its size."""
     length = len(payload["body"])
-    if length > MAX_BODY_CHARACTERS:
+    if length > GITHUB_BODY_LIMIT:
         raise GitHubError(
             f"The issue's Markdown body is {length:,} characters long; GitHub accepts at most "
-            f"{MAX_BODY_CHARACTERS:,}. Nothing was sent. Shorten the longest sections "
+            f"{GITHUB_BODY_LIMIT:,}. Nothing was sent. Shorten the longest sections "
             "(description, updates) and try again."
         )
 
 
-def create_issue(payload):
+def create_issue(payload: Mapping[str, Any]) -> JSONObject:
     """``POST /repos/{owner}/{repo}/issues``; GitHub's answer (the new issue) as a dict."""
     check_payload(payload)
     return _issue(_request("POST", f"/repos/{settings.GITHUB_REPOSITORY}/issues", json=payload))
 
 
-def update_issue(number, payload):
+def update_issue(number: int, payload: Mapping[str, Any]) -> JSONObject:
     """``PATCH /repos/{owner}/{repo}/issues/{number}`` with title, body, labels, assignees."""
     check_payload(payload)
     url = f"/repos/{settings.GITHUB_REPOSITORY}/issues/{number}"
     return _issue(_request("PATCH", url, json=payload))
 
 
-def find_issue(title, since):
+def find_issue(title: str, since: datetime.datetime) -> JSONObject | None:
     """The issue titled ``title`` that the token's user created since ``since``, or None.
 
     After an unknown outcome GitHub may hold the issue already; this finds it so that it can
@@ -106,7 +108,7 @@ def find_issue(title, since):
             "dskit cannot look for an issue it may already have created. Use a personal "
             "access token as GITHUB_TOKEN and try again."
         )
-    params = {
+    params: dict[str, str | int] = {
         "creator": login,
         "since": since.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "state": "all",
@@ -128,20 +130,22 @@ class Page:
 
     url: str
     etag: str
-    issues: list | None
+    issues: list[JSONObject] | None
     next_url: str
     # When the rate limit is used up after this page: the time it resets.
     exhausted_until: datetime.datetime | None = None
 
 
-def list_issues(url=None, *, etag="", state="open", label=None):
+def list_issues(
+    url: str | None = None, *, etag: str = "", state: str = "open", label: str | None = None
+) -> Page:
     """One page of ``GET /repos/{owner}/{repo}/issues`` (pull requests left out).
 
     ``url`` is the next page's link from the previous one; ``etag`` makes the request
     conditional, and an unchanged page (304) costs nothing of the rate limit. A secondary
     rate limit of up to MAX_RETRY_AFTER seconds is waited out once.
     """
-    params = None
+    params: dict[str, str | int] | None = None
     if url is None:
         url = f"/repos/{settings.GITHUB_REPOSITORY}/issues"
         params = {"state": state, "per_page": 100, "sort": "created", "direction": "asc"}
@@ -166,7 +170,7 @@ def list_issues(url=None, *, etag="", state="open", label=None):
     return Page(address, response.headers.get("etag", ""), issues, next_url, exhausted)
 
 
-def signature_valid(body, header):
+def signature_valid(body: bytes, header: str | None) -> bool:
     """Whether ``X-Hub-Signature-256`` signs ``body`` with GITHUB_WEBHOOK_SECRET."""
     secret = settings.GITHUB_WEBHOOK_SECRET
     if not secret or not header or not header.startswith("sha256="):
@@ -175,7 +179,7 @@ def signature_valid(body, header):
     return hmac.compare_digest(f"sha256={expected}", header)
 
 
-def dropped(payload, answer):
+def dropped(payload: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, list[str]]:
     """The labels and assignees that GitHub silently left out (without push access).
 
     Names compare without case: a label that exists in the repository keeps its own
@@ -197,18 +201,18 @@ def dropped(payload, answer):
     }
 
 
-def html_url(number):
+def html_url(number: int) -> str:
     """The web address of issue ``number`` when GitHub's answer left it out."""
     base = settings.GITHUB_API_URL.removesuffix("/api/v3")
     base = "https://github.com" if base == "https://api.github.com" else base
     return f"{base}/{settings.GITHUB_REPOSITORY}/issues/{number}"
 
 
-_clients = {}
+_clients: dict[tuple[str, str, float], httpx.Client] = {}
 _clients_lock = threading.Lock()
 
 
-def _client():
+def _client() -> httpx.Client:
     """The process's client for the configured GitHub, created once (connection reuse).
 
     Keyed by the settings it is built from, so that changing them (tests do) gets a new one.
@@ -236,7 +240,7 @@ def _client():
         return client
 
 
-def _request(method, url, **kwargs):
+def _request(method: str, url: str, **kwargs: Any) -> httpx.Response:
     where = settings.GITHUB_API_URL
     try:
         response = _client().request(method, url, **kwargs)
@@ -258,7 +262,7 @@ def _request(method, url, **kwargs):
     raise _error(response)
 
 
-def _error(response):
+def _error(response: httpx.Response) -> GitHubError:
     """The GitHubError for an answer that is not a success."""
     status = response.status_code
     detail = _detail(response)
@@ -328,7 +332,7 @@ def _error(response):
     )
 
 
-def _issue(response):
+def _issue(response: httpx.Response) -> JSONObject:
     """The issue in a successful answer; anything else leaves the outcome unknown."""
     issue = _json(response)
     number = issue.get("number")
@@ -340,7 +344,7 @@ def _issue(response):
     return issue
 
 
-def _list(response):
+def _list(response: httpx.Response) -> list[JSONObject]:
     try:
         data = response.json()
     except ValueError:
@@ -348,7 +352,7 @@ def _list(response):
     return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
-def _json(response):
+def _json(response: httpx.Response) -> JSONObject:
     try:
         data = response.json()
     except ValueError:
@@ -356,14 +360,14 @@ def _json(response):
     return data if isinstance(data, dict) else {}
 
 
-def _detail(response):
+def _detail(response: httpx.Response) -> str:
     message = _json(response).get("message")
     return str(message).strip()[:300] if message else ""
 
 
-def _validation_errors(response):
+def _validation_errors(response: httpx.Response) -> str:
     """GitHub's list of validation errors, e.g. ``assignees 'bob' is invalid``."""
-    parts = []
+    parts: list[str] = []
     for error in _json(response).get("errors") or []:
         if isinstance(error, str):
             parts.append(error)
@@ -377,17 +381,17 @@ def _validation_errors(response):
     return "; ".join(parts)[:600]
 
 
-def _reset_time(value):
+def _reset_time(value: str | None) -> datetime.datetime | None:
     if not value or not value.isdigit():
         return None
     return datetime.datetime.fromtimestamp(int(value), datetime.UTC)
 
 
-def _seconds_until(moment):
+def _seconds_until(moment: datetime.datetime) -> int:
     return max(0, int((moment - timezone.now()).total_seconds()))
 
 
-def _duration(seconds):
+def _duration(seconds: int) -> str:
     if seconds < 90:
         return f"{seconds} seconds"
     return f"{round(seconds / 60)} minutes"

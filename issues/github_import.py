@@ -59,8 +59,10 @@ def run(state="open", label=None):
 
 def _status(issue):
     if issue.get("state") != "closed":
-        return Issue.OPEN
-    return Issue.CLOSED if issue.get("state_reason") == "not_planned" else Issue.RESOLVED
+        return Issue.Status.OPEN
+    return (
+        Issue.Status.CLOSED if issue.get("state_reason") == "not_planned" else Issue.Status.RESOLVED
+    )
 
 
 @transaction.atomic

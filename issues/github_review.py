@@ -7,7 +7,7 @@ history and a stale page are handled as for any other change.
 
 from dataclasses import dataclass
 
-from issues import markdown, tracking
+from issues import template, tracking
 from issues.models import GitHubBodyChange
 from issues.parse_markdown import NotTemplate, parse
 from issues.serialization import CHECKLIST_KEYS, apply_dict, issue_to_dict, validate
@@ -35,11 +35,11 @@ FIELDS = [
     "definition_of_done",
 ]
 LABELS = {
-    **markdown.FIELD_LABELS,
-    "todo": "To-Do List",
-    "milestones": "Milestones",
-    "definition_of_ready": "Definition of Ready",
-    "definition_of_done": "Definition of Done",
+    **template.FIELD_LABELS,
+    "todo": template.TODO.title,
+    "milestones": template.MILESTONES,
+    "definition_of_ready": template.READY.title,
+    "definition_of_done": template.DONE.title,
 }
 
 
@@ -54,7 +54,7 @@ class Difference:
 def shown(key, value):
     """A JSON form value as plain text for the side-by-side table."""
     if key == "type":
-        return markdown.TYPE_LABELS.get(value, value or "")
+        return template.TYPE_LABELS.get(value, value or "")
     if key == "priority":
         return f"!{value}" if value else ""
     if key == "frameworks":

@@ -14,7 +14,7 @@ from django.utils import timezone
 from issues import markdown, tracking
 from issues.models import GitHubBodyChange, GitHubComment, GitHubDelivery, Issue
 from issues.parse_markdown import priority_of_label
-from issues.serialization import issue_to_dict
+from issues.serialization import issue_to_dict, normalize
 
 # A change refused as stale (a person saved the issue at the same moment) is tried again.
 ATTEMPTS = 3
@@ -48,7 +48,7 @@ def _apply(event, payload):
             handler(issue, payload)
             return "applied"
         except tracking.StaleIssue:
-            issue = tracking.tracked_issues().get(pk=issue.pk)
+            issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
     raise tracking.StaleIssue
 
 
@@ -57,7 +57,7 @@ def _issue(payload):
     number = (payload.get("issue") or {}).get("number")
     if repository.lower() != settings.GITHUB_REPOSITORY.lower() or not isinstance(number, int):
         return None
-    return tracking.tracked_issues().filter(github_number=number).first()
+    return Issue.objects.listed().with_rows().filter(github_number=number).first()
 
 
 def _login(user):
@@ -82,15 +82,17 @@ def _status(issue, payload, status):
 
 def closed(issue, payload):
     reason = (payload.get("issue") or {}).get("state_reason")
-    _status(issue, payload, Issue.CLOSED if reason == "not_planned" else Issue.RESOLVED)
+    _status(
+        issue, payload, Issue.Status.CLOSED if reason == "not_planned" else Issue.Status.RESOLVED
+    )
 
 
 def reopened(issue, payload):
-    _status(issue, payload, Issue.OPEN)
+    _status(issue, payload, Issue.Status.OPEN)
 
 
 def _comment_text(comment):
-    return markdown.normalize(f"{_login(comment.get('user'))} on GitHub: {comment.get('body')}")
+    return normalize(f"{_login(comment.get('user'))} on GitHub: {comment.get('body')}")
 
 
 def comment_created(issue, payload):
@@ -125,7 +127,7 @@ def edited(issue, payload):
     if "body" not in (payload.get("changes") or {}):
         return
     body = (payload.get("issue") or {}).get("body") or ""
-    if markdown.normalize(body) == markdown.normalize(markdown.render_body(issue_to_dict(issue))):
+    if normalize(body) == normalize(markdown.render_body(issue_to_dict(issue))):
         GitHubBodyChange.objects.filter(issue=issue).delete()
         return
     GitHubBodyChange.objects.update_or_create(

@@ -68,7 +68,7 @@ def _attribute_filter(tag, attribute, value):
 
 
 # A pure function of the text, so each process keeps the latest results: the issue page
-# renders up to a dozen texts, at about 0.2 ms each.
+# renders up to a dozen texts, each costly enough to matter (README "Figures behind the code").
 @functools.lru_cache(maxsize=2048)
 def markdown_to_html(text):
     """Safe HTML for display; links only to http, https and mailto, with rel=noopener."""

@@ -15,29 +15,29 @@ from django.db.models import Q
 from django.utils import timezone
 
 from issues import notify
-from issues.filters import OPEN_STATUSES
+from issues.choices import OPEN_STATUSES
 from issues.models import AlertIssue, Issue, Metric
 from issues.serialization import LINK_SCHEMES, create_issue, validate
-from issues.tracking import StaleIssue, add_update, tracked_issues
+from issues.tracking import StaleIssue, add_update
 
 # Repeats of a firing alert add at most one "Still firing" update in this time.
 NOTE_EVERY = datetime.timedelta(hours=1)
 SEVERITY_PRIORITY = {
-    "critical": Issue.P0,
-    "error": Issue.P1,
-    "high": Issue.P1,
-    "warning": Issue.P2,
-    "info": Issue.P3,
+    "critical": Issue.Priority.P0,
+    "error": Issue.Priority.P1,
+    "high": Issue.Priority.P1,
+    "warning": Issue.Priority.P2,
+    "info": Issue.Priority.P3,
 }
-DEFAULT_PRIORITY = Issue.P2
+DEFAULT_PRIORITY = Issue.Priority.P2
 DEADLOCK = "40P01"
 ENVIRONMENTS = {
-    **{value: value for value, _ in Issue.ENVIRONMENT_CHOICES},
-    "prod": Issue.PRODUCTION,
-    "stage": Issue.STAGING,
-    "dev": Issue.DEVELOPMENT,
+    **{value: value for value, _ in Issue.Environment.choices},
+    "prod": Issue.Environment.PRODUCTION,
+    "stage": Issue.Environment.STAGING,
+    "dev": Issue.Environment.DEVELOPMENT,
 }
-TYPES = {value for value, _ in Issue.TYPE_CHOICES}
+TYPES = {value for value, _ in Issue.Type.choices}
 
 
 class BadAlert(Exception):
@@ -59,7 +59,7 @@ class Outcome:
 def priority(labels):
     """Label ``priority`` (p0…p3, a leading ! allowed), else ``severity``, else !p2."""
     named = labels.get("priority", "").strip().lower().removeprefix("!")
-    if named in {Issue.P0, Issue.P1, Issue.P2, Issue.P3}:
+    if named in {Issue.Priority.P0, Issue.Priority.P1, Issue.Priority.P2, Issue.Priority.P3}:
         return named
     return SEVERITY_PRIORITY.get(labels.get("severity", "").strip().lower(), DEFAULT_PRIORITY)
 
@@ -71,7 +71,7 @@ def environment(labels):
 
 def issue_type(labels):
     named = labels.get("dskit_type", "").strip().lower()
-    return named if named in TYPES else Issue.MONITORING
+    return named if named in TYPES else Issue.Type.MONITORING
 
 
 def _number(value):
@@ -176,7 +176,7 @@ def retrying(deliver, attempts=3):
 def _add_update(issue_id, user, text):
     """An update through the issue page's own write path (version bump, history)."""
     for _ in range(5):
-        issue = tracked_issues().get(pk=issue_id)
+        issue = Issue.objects.listed().with_rows().get(pk=issue_id)
         try:
             add_update(issue, user, issue.version, timezone.localdate(), text)
             return

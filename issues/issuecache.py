@@ -34,7 +34,7 @@ VERSION_SQL = f"SELECT version FROM {Issue._meta.db_table} WHERE id = %s AND sta
 def current_version(pk):
     """The version of published issue ``pk``; Http404 for a draft or a missing issue."""
     with connection.cursor() as cursor:
-        cursor.execute(VERSION_SQL, [pk, Issue.DRAFT])
+        cursor.execute(VERSION_SQL, [pk, Issue.Status.DRAFT])
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such issue.")

@@ -3,6 +3,15 @@
 The JSON schema (issues/schema/issue.schema.json) states the same numbers; a test checks it.
 """
 
+# A one-line text: Issue Name, Related Model/Project, a milestone's title, a link's label.
+SHORT_TEXT_MAX_LENGTH = 200
+# A link's target (a URL or an MLflow URI).
+LINK_TARGET_MAX_LENGTH = 2000
+# A metric's name and its unit.
+METRIC_NAME_MAX_LENGTH = 100
+METRIC_UNIT_MAX_LENGTH = 20
+# Metrics, and links, of one issue.
+ROWS_MAX = 50
 # GitHub refuses an issue body longer than this many characters.
 GITHUB_BODY_LIMIT = 65_536
 # One item of a checklist (To-Do, Definition of Ready, Definition of Done).

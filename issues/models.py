@@ -4,80 +4,96 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from issues import markdown
-from issues.limits import CHECKLIST_ITEM_MAX_LENGTH
+from issues import deadlines
+from issues.choices import (
+    LISTED_STATUSES,
+    OPEN_STATUSES,
+    ChecklistKind,
+    Environment,
+    Priority,
+    Status,
+    Type,
+)
+from issues.limits import (
+    CHECKLIST_ITEM_MAX_LENGTH,
+    LINK_TARGET_MAX_LENGTH,
+    METRIC_NAME_MAX_LENGTH,
+    METRIC_UNIT_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+)
+from issues.template import FIELD_LABELS
+
+
+class IssueQuerySet(models.QuerySet):
+    """The issues as the pages ask for them; ``Issue.objects`` is one."""
+
+    def listed(self):
+        """What the issue list, the exports and the issue page show: every issue but drafts."""
+        return self.filter(status__in=LISTED_STATUSES)
+
+    def with_rows(self):
+        """With every row the issue page and the JSON form (``issue_to_dict``) read: one query
+        for the issues and one per related table, however many issues."""
+        return self.select_related("reporter").prefetch_related(
+            "milestones",
+            "checklist_items",
+            Prefetch("updates", Update.objects.select_related("author")),
+            "metrics",
+            "links",
+        )
+
+    def overdue(self, today):
+        """Open issues past their due date on ``today`` (issues/deadlines.py), as
+        ``Issue.is_overdue`` says of one issue."""
+        return self.filter(deadlines.overdue_q(today))
+
+    def past_target(self, today):
+        """Open issues whose Target Resolution Date is before ``today``: the list's
+        ``?overdue=1``, which, unlike ``overdue``, ignores the priority's deadline."""
+        return self.filter(status__in=OPEN_STATUSES, target_date__lt=today)
 
 
 class Issue(models.Model):
-    # Type of Issue
-    MODEL_PERFORMANCE = "model_performance"
-    DATA_PIPELINE = "data_pipeline"
-    DATA_QUALITY = "data_quality"
-    TRAINING = "training"
-    DEPLOYMENT = "deployment"
-    MONITORING = "monitoring"
-    INFRASTRUCTURE = "infrastructure"
-    OTHER = "other"
-    TYPE_CHOICES = list(markdown.TYPE_LABELS.items())
-
-    # Environment
-    DEVELOPMENT = "development"
-    STAGING = "staging"
-    PRODUCTION = "production"
-    ENVIRONMENT_CHOICES = [
-        (DEVELOPMENT, "development"),
-        (STAGING, "staging"),
-        (PRODUCTION, "production"),
-    ]
-
-    # Priority, as the template writes it
-    P0, P1, P2, P3 = "p0", "p1", "p2", "p3"
-    PRIORITY_CHOICES = [(P0, "!p0"), (P1, "!p1"), (P2, "!p2"), (P3, "!p3")]
-
-    # Status: a draft is a guided form in progress; the rest is the issue's life.
-    DRAFT = "draft"
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    STATUS_CHOICES = [
-        (DRAFT, "Draft"),
-        (OPEN, "Open"),
-        (IN_PROGRESS, "In progress"),
-        (RESOLVED, "Resolved"),
-        (CLOSED, "Closed"),
-    ]
+    Status = Status
+    Priority = Priority
+    Environment = Environment
+    Type = Type
 
     # Issue Overview
-    name = models.CharField("Issue Name", max_length=200)
-    type = models.CharField("Type of Issue", max_length=32, choices=TYPE_CHOICES)
-    related_project = models.CharField("Related Model/Project", max_length=200, blank=True)
+    name = models.CharField(FIELD_LABELS["name"], max_length=SHORT_TEXT_MAX_LENGTH)
+    type = models.CharField(FIELD_LABELS["type"], max_length=32, choices=Type.choices)
+    related_project = models.CharField(
+        FIELD_LABELS["related_project"], max_length=SHORT_TEXT_MAX_LENGTH, blank=True
+    )
 
     # Specific Details
-    description = models.TextField("Issue Description", blank=True)
-    expected_behavior = models.TextField("Expected Behavior", blank=True)
-    proposed_solution = models.TextField("Proposed Solution", blank=True)
-    frameworks = models.JSONField("ML Framework/Libraries", default=list, blank=True)
-    data_involved = models.TextField("Data Involved", blank=True)
+    description = models.TextField(FIELD_LABELS["description"], blank=True)
+    expected_behavior = models.TextField(FIELD_LABELS["expected_behavior"], blank=True)
+    proposed_solution = models.TextField(FIELD_LABELS["proposed_solution"], blank=True)
+    frameworks = models.JSONField(FIELD_LABELS["frameworks"], default=list, blank=True)
+    data_involved = models.TextField(FIELD_LABELS["data_involved"], blank=True)
     environment = models.CharField(
-        "Environment", max_length=16, choices=ENVIRONMENT_CHOICES, blank=True
+        FIELD_LABELS["environment"], max_length=16, choices=Environment.choices, blank=True
     )
 
     # Impact Assessment and Priority (blank only while a draft has not reached that step)
-    business_impact = models.TextField("Business Impact", blank=True)
-    users_affected = models.TextField("Users/Systems Affected", blank=True)
-    priority = models.CharField("Priority", max_length=2, choices=PRIORITY_CHOICES, blank=True)
+    business_impact = models.TextField(FIELD_LABELS["business_impact"], blank=True)
+    users_affected = models.TextField(FIELD_LABELS["users_affected"], blank=True)
+    priority = models.CharField(
+        FIELD_LABELS["priority"], max_length=2, choices=Priority.choices, blank=True
+    )
 
     # Communication and Timeline
-    reported_date = models.DateField("Reported Date", default=datetime.date.today)
-    target_date = models.DateField("Target Resolution Date", null=True, blank=True)
-    assignees = models.JSONField("Assignees", default=list, blank=True)
+    reported_date = models.DateField(FIELD_LABELS["reported_date"], default=datetime.date.today)
+    target_date = models.DateField(FIELD_LABELS["target_date"], null=True, blank=True)
+    assignees = models.JSONField(FIELD_LABELS["assignees"], default=list, blank=True)
 
     # Tracking
-    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=OPEN)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -98,6 +114,8 @@ class Issue(models.Model):
     # next attempt first looks on GitHub for the issue that attempt may have created.
     github_unknown_since = models.DateTimeField(null=True, blank=True)
 
+    objects = IssueQuerySet.as_manager()
+
     class Meta:
         ordering = ["-id"]
         # What the issue list (issues/filters.py) filters and sorts on at 100,000 issues. Every
@@ -115,7 +133,7 @@ class Issue(models.Model):
             models.Index(fields=["name", "-id"], name="issue_sort_name_idx"),
             # The user's drafts, counted on every list page, and ?reporter=mine. With statistics
             # (ANALYZE) showing that most issues have no reporter, SQLite would rather scan
-            # every issue than use the reporter index alone (17 ms at 100,000 issues).
+            # every issue than use the reporter index alone (README "Figures behind the code").
             models.Index(fields=["reporter", "status"], name="issue_reporter_status_idx"),
             # ?priority=p1&type=training&sort=target_date: filter and order in one index range;
             # status last, so that the page's count reads the index alone.
@@ -145,12 +163,16 @@ class Issue(models.Model):
                 name="target_date_not_before_reported_date",
             ),
             models.CheckConstraint(
-                condition=Q(priority__in=["p0", "p1", "p2", "p3"]) | Q(status="draft", priority=""),
+                condition=Q(priority__in=Priority.values) | Q(status=Status.DRAFT, priority=""),
                 name="priority_in_range",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "open", "in_progress", "resolved", "closed"]),
+                condition=Q(status__in=Status.values),
                 name="status_in_range",
+            ),
+            models.CheckConstraint(condition=Q(type__in=Type.values), name="type_in_range"),
+            models.CheckConstraint(
+                condition=Q(environment__in=["", *Environment.values]), name="environment_in_range"
             ),
         ]
 
@@ -162,11 +184,16 @@ class Issue(models.Model):
 
         return reverse("issue-detail", args=[self.pk])
 
+    @property
+    def is_overdue(self):
+        """Open and past its due date today, as ``Issue.objects.overdue(today)`` selects."""
+        return deadlines.issue_state(self) == deadlines.OVERDUE
+
 
 class Milestone(models.Model):
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="milestones")
     position = models.PositiveIntegerField()
-    title = models.CharField("Milestone", max_length=200)
+    title = models.CharField("Milestone", max_length=SHORT_TEXT_MAX_LENGTH)
     date = models.DateField("Date")
 
     class Meta:
@@ -179,23 +206,10 @@ class Milestone(models.Model):
 
 
 class ChecklistItem(models.Model):
-    # Which of the template's three checklists the item belongs to
-    TODO = "todo"
-    READY = "ready"
-    DONE = "done"
-    LIST_CHOICES = [
-        (TODO, "To-Do List"),
-        (READY, "Definition of Ready"),
-        (DONE, "Definition of Done"),
-    ]
-    TEMPLATE_ITEMS = {
-        TODO: markdown.TODO_ITEMS,
-        READY: markdown.READY_ITEMS,
-        DONE: markdown.DONE_ITEMS,
-    }
+    Kind = ChecklistKind
 
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="checklist_items")
-    checklist = models.CharField(max_length=8, choices=LIST_CHOICES)
+    checklist = models.CharField(max_length=8, choices=ChecklistKind.choices)
     position = models.PositiveIntegerField()
     text = models.CharField(max_length=CHECKLIST_ITEM_MAX_LENGTH)
     done = models.BooleanField(default=False)
@@ -204,6 +218,11 @@ class ChecklistItem(models.Model):
 
     class Meta:
         ordering = ["issue", "checklist", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(checklist__in=ChecklistKind.values), name="checklist_kind_in_range"
+            )
+        ]
 
     def __str__(self):
         return f"[{'x' if self.done else ' '}] {self.text}"
@@ -386,9 +405,7 @@ class Profile(models.Model):
     class Meta:
         constraints = [
             # GitHub logins are case-insensitive: one person per login.
-            models.UniqueConstraint(
-                models.functions.Lower("github_login"), name="profile_github_login_unique"
-            )
+            models.UniqueConstraint(Lower("github_login"), name="profile_github_login_unique")
         ]
 
     def __str__(self):
@@ -441,14 +458,14 @@ class Metric(models.Model):
 
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="metrics")
     position = models.PositiveIntegerField()
-    name = models.CharField("Metric", max_length=100)
+    name = models.CharField("Metric", max_length=METRIC_NAME_MAX_LENGTH)
     value = models.FloatField("Value")
     baseline = models.FloatField("Baseline", null=True, blank=True)
     threshold = models.FloatField("Threshold", null=True, blank=True)
     direction = models.CharField(
         "Direction", max_length=16, choices=DIRECTION_CHOICES, default=HIGHER_IS_BETTER
     )
-    unit = models.CharField("Unit", max_length=20, blank=True)
+    unit = models.CharField("Unit", max_length=METRIC_UNIT_MAX_LENGTH, blank=True)
     observed_at = models.DateTimeField("Observed at", null=True, blank=True)
 
     class Meta:
@@ -483,8 +500,8 @@ class Link(models.Model):
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="links")
     position = models.PositiveIntegerField()
     kind = models.CharField("Kind", max_length=16, choices=KIND_CHOICES)
-    target = models.CharField("Target", max_length=2000)
-    label = models.CharField("Label", max_length=200, blank=True)
+    target = models.CharField("Target", max_length=LINK_TARGET_MAX_LENGTH)
+    label = models.CharField("Label", max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["issue", "position"]

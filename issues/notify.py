@@ -38,9 +38,9 @@ KINDS = {
     ACTIVITY: "notify_activity",
     DIGEST: "notify_digest",
 }
-URGENT_PRIORITIES = (Issue.P0, Issue.P1)
-STATUS_LABELS = dict(Issue.STATUS_CHOICES)
-PRIORITY_LABELS = dict(Issue.PRIORITY_CHOICES)
+URGENT_PRIORITIES = (Issue.Priority.P0, Issue.Priority.P1)
+STATUS_LABELS = dict(Issue.Status.choices)
+PRIORITY_LABELS = dict(Issue.Priority.choices)
 
 
 class TemporaryFailure(Exception):
@@ -239,7 +239,7 @@ def issue_edited(issue, actor, before, after):
     sent = []
     if before.get("assignees") != after.get("assignees"):
         sent += assignees_added(issue, actor, before.get("assignees") or [], issue.assignees)
-    if before.get("status") != after.get("status") and before.get("status") != Issue.DRAFT:
+    if before.get("status") != after.get("status") and before.get("status") != Issue.Status.DRAFT:
         sent += status_changed(issue, actor, before["status"], after["status"])
     return sent
 

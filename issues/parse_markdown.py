@@ -1,56 +1,33 @@
 """Markdown back into an issue: the inverse of ``issues/markdown.py``.
 
-Pure functions, no database, no Django. ``parse`` reads a canonical document (front matter
+Pure functions (no database). ``parse`` reads a canonical document (front matter
 and body), a body alone (as filed on GitHub) or a body written by hand from the template,
 with its placeholders left in or ``_No response_``, and returns the issue's JSON form with
 the line of each field, so that ``serialization.validate``'s problems can name the line.
 
-The vocabulary (headings, labels, checklist intros) is the renderer's own constants, so
-the two cannot drift apart. What is not found is left out of the JSON form, and the
-schema's defaults apply (a checklist that is absent is the template's, unticked).
+The vocabulary (headings, labels, checklist intros, placeholders) is the template's
+(issues/template.py), as the renderer's is, so the two cannot drift apart. What is not
+found is left out of the JSON form, and the schema's defaults apply (a checklist that is
+absent is the template's, unticked).
 """
 
 import re
 from dataclasses import dataclass, field
 
-from issues import markdown
-from issues.markdown import FIELD_LABELS, NO_RESPONSE, normalize
+from issues import template
+from issues.serialization import normalize
+from issues.template import FIELD_LABELS, NO_RESPONSE, PLACEHOLDERS
 
-# The template's placeholders (template.md), field by field: a field left as its placeholder
-# is unanswered. Only these: "[WIP]" is a user's value.
-PLACEHOLDERS = {
-    "name": "[Provide a concise, descriptive name for the ML engineering issue]",
-    "type": "[e.g., Model Performance, Data Pipeline, Deployment, Monitoring, etc.]",
-    "related_project": "[Specify the ML model or project this issue relates to]",
-    "description": "[Provide a detailed description of the issue. Include context, observed "
-    "behavior, and any relevant metrics or logs.]",
-    "expected_behavior": "[Describe what the expected behavior or outcome should be once this "
-    "issue is resolved.]",
-    "proposed_solution": "[If you have ideas on how to address this issue, outline them here. "
-    "Include potential approaches or techniques to investigate.]",
-    "frameworks": "[List relevant ML frameworks and libraries, e.g., TensorFlow, PyTorch, "
-    "scikit-learn]",
-    "data_involved": "[Describe any datasets or data sources relevant to this issue]",
-    "environment": "[Specify the environment where this issue occurs, e.g., development, "
-    "staging, production]",
-    "business_impact": "[Describe how this issue affects business objectives or model performance]",
-    "users_affected": "[Estimate the number of users or systems impacted]",
-    "priority": "[Select one: `!p0`/`!p1`/`!p2`/`!p3`]",
-    "reported_date": "[YYYY-MM-DD]",
-    "target_date": "[YYYY-MM-DD]",
-    "milestone_date": "[Date]",
-    "update_date": "[YYYY-MM-DD]",
-}
 CHECK = re.compile(r"^- \[( |x|X)\] (.*)$")
 MILESTONE = re.compile(r"^\d+\. (.*): (\S*)$")
 UPDATE = re.compile(r"^- (\d{4}-\d\d-\d\d|\[YYYY-MM-DD\]): (.*)$")
-TYPES = {label.lower(): key for key, label in markdown.TYPE_LABELS.items()} | {
-    key: key for key in markdown.TYPE_LABELS
+TYPES = {label.lower(): key for key, label in template.TYPE_LABELS.items()} | {
+    key: key for key in template.TYPE_LABELS
 }
 CHECKLISTS = {
-    "todo": markdown.TODO,
-    "definition_of_ready": markdown.READY,
-    "definition_of_done": markdown.DONE,
+    "todo": template.TODO.heading,
+    "definition_of_ready": template.READY.heading,
+    "definition_of_done": template.DONE.heading,
 }
 
 
@@ -135,15 +112,16 @@ def _front_matter(lines, parsed):
 def _sections(lines, start):
     """{heading: (first line index after it, end index)} for the template's headings found."""
     found = {}
-    wanted = {_bare(heading): heading for heading in markdown.SECTIONS}
+    wanted = {_bare(section.heading): section.heading for section in template.SECTIONS}
     for index in range(start, len(lines)):
         line = lines[index]
         if line.startswith("### ") and _bare(line) in wanted:
             found.setdefault(wanted[_bare(line)], index)
-    if markdown.OVERVIEW not in found:
+    if template.OVERVIEW.heading not in found:
         raise NotTemplate(
             start + 1,
-            f"not written from the ML Engineering Issue template: no '{markdown.OVERVIEW}' heading",
+            "not written from the ML Engineering Issue template: "
+            f"no '{template.OVERVIEW.heading}' heading",
         )
     order = sorted(found.items(), key=lambda item: item[1])
     end = _closing(lines)
@@ -185,7 +163,7 @@ def _fields(lines, bounds, keys, parsed, stop_at=None):
 
 
 def _overview(lines, sections, parsed):
-    _fields(lines, sections[markdown.OVERVIEW], ["name", "type", "related_project"], parsed)
+    _fields(lines, sections[template.OVERVIEW.heading], ["name", "type", "related_project"], parsed)
     if "type" in parsed.data:
         label = parsed.data["type"]
         if label in TYPES or label.lower() in TYPES:
@@ -195,9 +173,9 @@ def _overview(lines, sections, parsed):
 
 
 def _details(lines, sections, parsed):
-    bounds = sections.get(markdown.DETAILS)
+    bounds = sections.get(template.DETAILS.heading)
     keys = ["description", "expected_behavior", "proposed_solution"]
-    _fields(lines, bounds, keys, parsed, stop_at=markdown.TECHNICAL_DETAILS)
+    _fields(lines, bounds, keys, parsed, stop_at=f"**{template.TECHNICAL_DETAILS}:**")
     if bounds is None:
         return
     begin, end = bounds
@@ -236,11 +214,11 @@ def _checklist(lines, sections, heading, key, parsed):
 
 def _impact(lines, sections, parsed):
     keys = ["business_impact", "users_affected"]
-    _fields(lines, sections.get(markdown.IMPACT), keys, parsed)
+    _fields(lines, sections.get(template.IMPACT.heading), keys, parsed)
 
 
 def _priority(lines, sections, parsed):
-    _fields(lines, sections.get(markdown.PRIORITY), ["priority"], parsed)
+    _fields(lines, sections.get(template.PRIORITY.heading), ["priority"], parsed)
     if "priority" not in parsed.data:
         return
     first = _value(parsed.data["priority"].split("\n")[0], "priority")
@@ -254,18 +232,18 @@ def _priority(lines, sections, parsed):
 
 
 def _timeline(lines, sections, parsed):
-    bounds = sections.get(markdown.TIMELINE)
+    bounds = sections.get(template.TIMELINE.heading)
     if bounds is None:
         return
     keys = ["reported_date", "target_date"]
-    _fields(lines, bounds, keys, parsed, stop_at=markdown.MILESTONES)
+    _fields(lines, bounds, keys, parsed, stop_at=f"{template.MILESTONES}:")
     for key in keys:
         if key in parsed.data:
             parsed.data[key] = parsed.data[key] or None
     if parsed.data.get("reported_date") is None:
         parsed.data.pop("reported_date", None)
     begin, end = bounds
-    index = next((i for i in range(begin, end) if lines[i] == markdown.MILESTONES), None)
+    index = next((i for i in range(begin, end) if lines[i] == f"{template.MILESTONES}:"), None)
     if index is None:
         return
     milestones = []
@@ -278,7 +256,7 @@ def _timeline(lines, sections, parsed):
 
 
 def _updates(lines, sections, parsed):
-    bounds = sections.get(markdown.UPDATES)
+    bounds = sections.get(template.UPDATES.heading)
     if bounds is None:
         return
     begin, end = bounds

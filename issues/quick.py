@@ -6,31 +6,25 @@ from django.utils import timezone
 from issues import notify
 from issues.models import Issue
 from issues.serialization import create_issue
+from issues.template import DETAILS, FIELD_LABELS, IMPACT, MILESTONES, TIMELINE
 
 # What a quick issue leaves for later, by section of the template: (section, [(key, label)]).
 LATER_SECTIONS = [
-    (
-        "Specific Details",
-        [
-            ("expected_behavior", "Expected Behavior"),
-            ("proposed_solution", "Proposed Solution"),
-            ("frameworks", "ML Framework/Libraries"),
-            ("data_involved", "Data Involved"),
-            ("environment", "Environment"),
-        ],
-    ),
-    (
-        "Impact Assessment",
-        [("business_impact", "Business Impact"), ("users_affected", "Users/Systems Affected")],
-    ),
-    (
-        "Communication and Timeline",
-        [
-            ("target_date", "Target Resolution Date"),
-            ("milestones", "Milestones"),
-            ("assignees", "Assignees"),
-        ],
-    ),
+    (section.title, [(key, {**FIELD_LABELS, "milestones": MILESTONES}[key]) for key in keys])
+    for section, keys in (
+        (
+            DETAILS,
+            (
+                "expected_behavior",
+                "proposed_solution",
+                "frameworks",
+                "data_involved",
+                "environment",
+            ),
+        ),
+        (IMPACT, ("business_impact", "users_affected")),
+        (TIMELINE, ("target_date", "milestones", "assignees")),
+    )
 ]
 
 
@@ -41,7 +35,11 @@ def create_quick_issue(data, reporter):
     """
     with transaction.atomic():
         issue = create_issue(
-            {**data, "status": Issue.OPEN, "reported_date": timezone.localdate().isoformat()},
+            {
+                **data,
+                "status": Issue.Status.OPEN,
+                "reported_date": timezone.localdate().isoformat(),
+            },
             reporter=reporter,
         )
         notify.issue_created(issue, reporter)

@@ -22,6 +22,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from issues.choices import LISTED_STATUSES, OPEN_STATUSES
 from issues.dbstats import analyze
 from issues.models import (
     InsightsChange,
@@ -33,8 +34,7 @@ from issues.models import (
 )
 
 OPEN, REPORTED, OVERDUE, TARGET, RESOLVED, MILESTONE = "o", "r", "d", "t", "s", "m"
-COUNTED_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS, Issue.RESOLVED, Issue.CLOSED]
-OPEN_STATUSES = [Issue.OPEN, Issue.IN_PROGRESS]
+COUNTED_STATUSES = LISTED_STATUSES
 FIELDS = ["priority", "status", "reported_date", "target_date", "resolved_on"]
 # The list filters the counts serve besides ?priority= (one at a time): each issue's events are
 # counted for all issues (slice ""), for its environment and for its type.

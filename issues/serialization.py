@@ -8,7 +8,9 @@ import copy
 import datetime
 import json
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 from django.core.exceptions import ValidationError
@@ -16,17 +18,27 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
+from issues import template
 from issues.limits import GITHUB_BODY_LIMIT
-from issues.markdown import normalize, render_body
+from issues.markdown import render_body
 from issues.models import ChecklistItem, Issue, Link, Metric, Milestone, Update
 
-SCHEMA = json.loads((Path(__file__).parent / "schema" / "issue.schema.json").read_text())
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# An issue, or a part of one, in its JSON form.
+IssueData = dict[str, Any]
+
+SCHEMA: IssueData = json.loads(
+    (Path(__file__).parent / "schema" / "issue.schema.json").read_text()
+)
+# The template's types are the one list of them (issues/template.py TYPE_LABELS).
+SCHEMA["properties"]["type"]["enum"] = list(template.TYPE_LABELS)
 FORMAT_CHECKER = jsonschema.FormatChecker(formats=["date", "date-time"])
 WEB_SCHEMES = ("http", "https")
 
 
-@FORMAT_CHECKER.checks("uri")
-def is_web_url(value):
+def is_web_url(value: object) -> bool:
     """An absolute http or https URL with a host: the only links dskit stores or shows."""
     if not isinstance(value, str):
         return True  # the schema's "type" reports it
@@ -37,6 +49,7 @@ def is_web_url(value):
     return True
 
 
+FORMAT_CHECKER.checks("uri")(is_web_url)
 _validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=FORMAT_CHECKER)
 # A draft (status "draft", exported with --include-drafts) may lack its description and
 # priority: the guided form asks for them on later steps.
@@ -47,9 +60,9 @@ _draft_validator = jsonschema.Draft202012Validator(DRAFT_SCHEMA, format_checker=
 FORMAT_NAMES = {"date": "date (YYYY-MM-DD)", "uri": "http or https URL"}
 
 CHECKLIST_KEYS = {
-    "todo": ChecklistItem.TODO,
-    "definition_of_ready": ChecklistItem.READY,
-    "definition_of_done": ChecklistItem.DONE,
+    "todo": ChecklistItem.Kind.TODO,
+    "definition_of_ready": ChecklistItem.Kind.READY,
+    "definition_of_done": ChecklistItem.Kind.DONE,
 }
 # A link's target: a web address or an MLflow-style URI (models:/fraud/12, runs:/<id>/model).
 LINK_SCHEMES = ("http://", "https://", "models:/", "runs:/")
@@ -65,8 +78,49 @@ TEXT_KEYS = (
 )
 
 
-def _path(error):
-    parts = []
+def normalize(value: object) -> str:
+    """Normalise a text value as Django's form fields do (rule 4 of markdown.md).
+
+    Line endings become ``\\n``, white space at the start and end of the whole value and
+    at the end of every line is removed. Nothing else is touched.
+    """
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def _with_texts(items: list[IssueData], *keys: str) -> list[IssueData]:
+    return [
+        {**item, **{key: normalize(item[key]) for key in keys if key in item}} for item in items
+    ]
+
+
+def clean(data: Mapping[str, Any]) -> IssueData:
+    """The JSON form (valid, any subset of its keys) with every text value normalised: what is
+    stored and what the renderer (issues/markdown.py) takes."""
+    cleaned = dict(data)
+    for key in TEXT_KEYS:
+        if key in cleaned:
+            cleaned[key] = normalize(cleaned[key])
+    if cleaned.get("frameworks") is not None:
+        cleaned["frameworks"] = [normalize(framework) for framework in cleaned["frameworks"]]
+    for key, texts in (
+        *((key, ("text",)) for key in CHECKLIST_KEYS),
+        ("updates", ("text",)),
+        ("milestones", ("title",)),
+        ("metrics", ("name", "unit")),
+        ("links", ("label",)),
+    ):
+        if cleaned.get(key) is not None:
+            cleaned[key] = _with_texts(cleaned[key], *texts)
+    if cleaned.get("links") is not None:
+        cleaned["links"] = [{**link, "target": link["target"].strip()} for link in cleaned["links"]]
+    return cleaned
+
+
+def _path(error: Any) -> str:
+    parts: list[str] = []
     for part in error.absolute_path:
         if isinstance(part, int):
             parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
@@ -75,7 +129,7 @@ def _path(error):
     return ".".join(parts)
 
 
-def _message(error):
+def _message(error: Any) -> tuple[str, str]:
     if error.validator == "required":
         missing = error.message.split("'")[1]
         return ".".join(filter(None, [_path(error), missing])), "is required"
@@ -95,7 +149,9 @@ def _message(error):
     if error.validator == "format" and error.validator_value == "date-time":
         return _path(error), f"{error.instance!r} is not a valid date-time (YYYY-MM-DDTHH:MM:SSZ)"
     if error.validator == "format":
-        return _path(error), f"{error.instance!r} is not a valid {FORMAT_NAMES[error.validator_value]}"
+        return _path(
+            error
+        ), f"{error.instance!r} is not a valid {FORMAT_NAMES[error.validator_value]}"
     if error.validator == "maximum":
         return _path(error), f"must be at most {error.validator_value}"
     if error.validator in ("maxLength", "minLength"):
@@ -105,12 +161,12 @@ def _message(error):
     return _path(error) or "(issue)", error.message
 
 
-def has_visible_character(text):
+def has_visible_character(text: str) -> bool:
     """Not only spaces, zero-width, direction-override or other control characters."""
     return any(unicodedata.category(char)[0] not in "CZ" for char in text)
 
 
-def _text_problem(text):
+def _text_problem(text: str) -> str | None:
     if "\x00" in text:
         return "must not contain a NUL character"
     if any("\ud800" <= char <= "\udfff" for char in text):
@@ -118,10 +174,11 @@ def _text_problem(text):
     return None
 
 
-def _unstorable_text(data):
+def _unstorable_text(data: object) -> list[str]:
     """``"field: message"`` for every string (key or value) that no database can store:
     NUL characters (PostgreSQL) and lone surrogates (neither, nor UTF-8 output)."""
-    problems, pending = [], [("", data)]
+    problems: list[str] = []
+    pending: list[tuple[str, object]] = [("", data)]
     while pending:
         path, value = pending.pop()
         if isinstance(value, str):
@@ -140,18 +197,16 @@ def _unstorable_text(data):
     return sorted(problems)
 
 
-def validate(data):
+def validate(data: object) -> list[str]:
     """Every problem with one issue in JSON form, as ``"field: message"`` strings."""
     if not isinstance(data, dict):
         return [f"(issue): expected an object, got {type(data).__name__}"]
     problems = _unstorable_text(data)
     if problems:
         return problems
-    is_draft = data.get("status") == Issue.DRAFT
+    is_draft = data.get("status") == Issue.Status.DRAFT
     validator = _draft_validator if is_draft else _validator
-    for error in sorted(
-        validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
-    ):
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         field, message = _message(error)
         problems.append(f"{field}: {message}")
     if problems:
@@ -181,7 +236,7 @@ def validate(data):
     return problems
 
 
-def validate_item(key, item):
+def validate_item(key: str, item: IssueData) -> list[str]:
     """Problems with one item of the array ``key`` (an update, a checklist item), as
     ``validate`` words them, the field named within the item (``"text: must not be empty"``)."""
     validator = jsonschema.Draft202012Validator(
@@ -198,7 +253,7 @@ def validate_item(key, item):
     return problems
 
 
-def with_defaults(data):
+def with_defaults(data: Mapping[str, Any]) -> IssueData:
     """The JSON form with every optional field filled in as the importer stores it."""
     full = {
         "related_project": "",
@@ -214,31 +269,32 @@ def with_defaults(data):
         "milestones": [],
         "updates": [],
         "assignees": [],
-        "status": Issue.OPEN,
+        "status": Issue.Status.OPEN,
         "metrics": [],
         "links": [],
         **data,
     }
     for key, checklist in CHECKLIST_KEYS.items():
         if key not in full:
-            full[key] = [
-                {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[checklist]
-            ]
-    for key in TEXT_KEYS:
-        full[key] = normalize(full[key])
-    return full
+            full[key] = template_checklist(checklist)
+    return clean(full)
 
 
-def issue_to_dict(issue):
+def template_checklist(checklist: str) -> list[IssueData]:
+    """The template's items of one checklist, unticked, in the JSON form (rule 6)."""
+    return [{"text": text, "done": False} for text in template.CHECKLIST_ITEMS[checklist]]
+
+
+def issue_to_dict(issue: Issue) -> IssueData:
     """The JSON form of a saved issue, in the schema's field order.
 
     Reads ``milestones``, ``checklist_items`` and ``updates`` through their related
     managers, so callers that convert many issues should ``prefetch_related`` them.
     """
-    items = {checklist: [] for checklist in CHECKLIST_KEYS.values()}
+    items: dict[str, list[IssueData]] = {checklist: [] for checklist in CHECKLIST_KEYS.values()}
     for item in issue.checklist_items.all():
         items[item.checklist].append({"text": item.text, "done": item.done})
-    data = {
+    data: IssueData = {
         "name": issue.name,
         "type": issue.type,
         "related_project": issue.related_project,
@@ -248,25 +304,25 @@ def issue_to_dict(issue):
         "frameworks": list(issue.frameworks),
         "data_involved": issue.data_involved,
         "environment": issue.environment,
-        "todo": items[ChecklistItem.TODO],
+        "todo": items[ChecklistItem.Kind.TODO],
         "business_impact": issue.business_impact,
         "users_affected": issue.users_affected,
         "priority": issue.priority,
-        "reported_date": _iso(issue.reported_date),
-        "target_date": _iso(issue.target_date),
-        "milestones": [{"title": m.title, "date": _iso(m.date)} for m in issue.milestones.all()],
-        "definition_of_ready": items[ChecklistItem.READY],
-        "definition_of_done": items[ChecklistItem.DONE],
-        "updates": [{"date": _iso(u.date), "text": u.text} for u in issue.updates.all()],
+        "reported_date": iso_date(issue.reported_date),
+        "target_date": iso_date(issue.target_date),
+        "milestones": [
+            {"title": m.title, "date": iso_date(m.date)} for m in issue.milestones.all()
+        ],
+        "definition_of_ready": items[ChecklistItem.Kind.READY],
+        "definition_of_done": items[ChecklistItem.Kind.DONE],
+        "updates": [{"date": iso_date(u.date), "text": u.text} for u in issue.updates.all()],
         "assignees": list(issue.assignees),
         "status": issue.status,
     }
     for key, checklist in CHECKLIST_KEYS.items():
         if not data[key]:
             # Never given a checklist: the template's items, unticked (rule 6).
-            data[key] = [
-                {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[checklist]
-            ]
+            data[key] = template_checklist(checklist)
     if issue.github_number:
         data["github"] = {"number": issue.github_number, "url": issue.github_url}
     data["metrics"] = [metric_to_dict(m) for m in issue.metrics.all()]
@@ -277,7 +333,7 @@ def issue_to_dict(issue):
     return data
 
 
-def metric_to_dict(metric):
+def metric_to_dict(metric: Metric) -> IssueData:
     return {
         "name": metric.name,
         "value": metric.value,
@@ -289,55 +345,58 @@ def metric_to_dict(metric):
     }
 
 
-def _iso(value):
+def iso_date(value: datetime.date | str | None) -> str | None:
+    """A date as the JSON form writes it (``YYYY-MM-DD``), or None."""
     if value is None:
         return None
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
-def checklist_rows(issue, key, items):
+def checklist_rows(issue: Issue, key: str, items: list[IssueData]) -> list[ChecklistItem]:
     """The checklist's rows; a checklist given as an empty list gets the template's items,
     unticked, as ``issue_to_dict`` shows it, so every issue has rows from its creation."""
     checklist = CHECKLIST_KEYS[key]
-    template = ChecklistItem.TEMPLATE_ITEMS[checklist]
-    items = items or [{"text": text, "done": False} for text in template]
-    return [
-        ChecklistItem(
-            issue=issue,
-            checklist=checklist,
-            position=position,
-            text=normalize(item["text"]),
-            done=item["done"],
-            from_template=position < len(template)
-            and normalize(item["text"]) == template[position],
-        )
-        for position, item in enumerate(items)
-    ]
+    items = items or template_checklist(checklist)
+    return [checklist_row(issue, checklist, position, item) for position, item in enumerate(items)]
 
 
-def milestone_rows(issue, milestones):
+def checklist_row(issue: Issue, checklist: str, position: int, item: IssueData) -> ChecklistItem:
+    """One item of a checklist as its row: the template's own when it has the template's text
+    at the template's place (such an item cannot be renamed or removed)."""
+    defaults = template.CHECKLIST_ITEMS[checklist]
+    return ChecklistItem(
+        issue=issue,
+        checklist=checklist,
+        position=position,
+        text=item["text"],
+        done=item["done"],
+        from_template=position < len(defaults) and item["text"] == defaults[position],
+    )
+
+
+def milestone_rows(issue: Issue, milestones: list[IssueData]) -> list[Milestone]:
     return [
         Milestone(
             issue=issue,
             position=position,
-            title=normalize(m["title"]),
+            title=m["title"],
             date=datetime.date.fromisoformat(m["date"]),
         )
         for position, m in enumerate(milestones)
     ]
 
 
-def metric_rows(issue, metrics):
+def metric_rows(issue: Issue, metrics: list[IssueData]) -> list[Metric]:
     return [
         Metric(
             issue=issue,
             position=position,
-            name=normalize(m["name"]),
+            name=m["name"],
             value=m["value"],
             baseline=m.get("baseline"),
             threshold=m.get("threshold"),
             direction=m.get("direction", Metric.HIGHER_IS_BETTER),
-            unit=normalize(m.get("unit", "")),
+            unit=m.get("unit", ""),
             observed_at=m.get("observed_at")
             and datetime.datetime.fromisoformat(m["observed_at"].replace("Z", "+00:00")),
         )
@@ -345,20 +404,22 @@ def metric_rows(issue, metrics):
     ]
 
 
-def link_rows(issue, links):
+def link_rows(issue: Issue, links: list[IssueData]) -> list[Link]:
     return [
         Link(
             issue=issue,
             position=position,
             kind=link["kind"],
-            target=link["target"].strip(),
-            label=normalize(link.get("label", "")),
+            target=link["target"],
+            label=link.get("label", ""),
         )
         for position, link in enumerate(links)
     ]
 
 
-def issue_from_dict(data, reporter=None):
+def issue_from_dict(
+    data: Mapping[str, Any], reporter: "User | None" = None
+) -> tuple[Issue, list[Milestone], list[ChecklistItem], list[Update], list[Metric], list[Link]]:
     """An unsaved Issue and its unsaved child rows, from valid JSON form data."""
     full = with_defaults(data)
     github = full.get("github") or {}
@@ -369,7 +430,7 @@ def issue_from_dict(data, reporter=None):
         description=full["description"],
         expected_behavior=full["expected_behavior"],
         proposed_solution=full["proposed_solution"],
-        frameworks=[normalize(f) for f in full["frameworks"]],
+        frameworks=full["frameworks"],
         data_involved=full["data_involved"],
         environment=full["environment"],
         business_impact=full["business_impact"],
@@ -389,7 +450,7 @@ def issue_from_dict(data, reporter=None):
         Update(
             issue=issue,
             date=datetime.date.fromisoformat(u["date"]),
-            text=normalize(u["text"]),
+            text=u["text"],
             author=reporter,
         )
         for u in full["updates"]
@@ -405,7 +466,7 @@ def issue_from_dict(data, reporter=None):
 
 
 @transaction.atomic
-def create_issue(data, reporter=None):
+def create_issue(data: Mapping[str, Any], reporter: "User | None" = None) -> Issue:
     """Save one valid issue in JSON form with all its rows; returns the Issue.
 
     Every way of creating an issue (import, API, alert intake) goes through here.
@@ -423,20 +484,18 @@ def create_issue(data, reporter=None):
     return issue
 
 
-def apply_dict(issue, data):
+def apply_dict(issue: Issue, data: Mapping[str, Any]) -> None:
     """Write the keys present in ``data`` (valid JSON form, any subset) onto a saved issue.
 
     Milestones are replaced; a checklist keeps its rows and takes only the ticks, by position.
     Used by the guided form for every step saved into a draft and for "Save changes".
     """
-    for key in TEXT_KEYS:
-        if key in data:
-            setattr(issue, key, normalize(data[key]))
-    for key in ("type", "environment", "priority", "status", "assignees"):
+    data = clean(data)
+    for key in (*TEXT_KEYS, "type", "environment", "priority", "status", "assignees"):
         if key in data:
             setattr(issue, key, data[key])
     if "frameworks" in data:
-        issue.frameworks = [normalize(f) for f in data["frameworks"]]
+        issue.frameworks = data["frameworks"]
     if "reported_date" in data:
         issue.reported_date = datetime.date.fromisoformat(data["reported_date"])
     if "target_date" in data:

@@ -7,7 +7,7 @@ the version the page was rendered with, bumps the version, and records the histo
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import F, Max, Prefetch, Value
+from django.db.models import F, Max, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,39 +18,27 @@ from issues.serialization import issue_to_dict
 
 # open → in progress → resolved → closed, and back to open from any later status.
 TRANSITIONS = {
-    Issue.OPEN: [Issue.IN_PROGRESS],
-    Issue.IN_PROGRESS: [Issue.RESOLVED, Issue.OPEN],
-    Issue.RESOLVED: [Issue.CLOSED, Issue.OPEN],
-    Issue.CLOSED: [Issue.OPEN],
+    Issue.Status.OPEN: [Issue.Status.IN_PROGRESS],
+    Issue.Status.IN_PROGRESS: [Issue.Status.RESOLVED, Issue.Status.OPEN],
+    Issue.Status.RESOLVED: [Issue.Status.CLOSED, Issue.Status.OPEN],
+    Issue.Status.CLOSED: [Issue.Status.OPEN],
 }
 # Moving to a status while this checklist is incomplete needs a confirmation.
-GATES = {Issue.IN_PROGRESS: ChecklistItem.READY, Issue.RESOLVED: ChecklistItem.DONE}
-STATUS_LABELS = dict(Issue.STATUS_CHOICES)
-CHECKLIST_LABELS = dict(ChecklistItem.LIST_CHOICES)
+GATES = {
+    Issue.Status.IN_PROGRESS: ChecklistItem.Kind.READY,
+    Issue.Status.RESOLVED: ChecklistItem.Kind.DONE,
+}
+STATUS_LABELS = dict(Issue.Status.choices)
+CHECKLIST_LABELS = dict(ChecklistItem.Kind.choices)
 
 
 class StaleIssue(Exception):
     """The issue changed after the page that sent this change was rendered."""
 
 
-def tracked_issues():
-    """Issues with every row the issue page and ``issue_to_dict`` read, in fixed queries."""
-    return (
-        Issue.objects.exclude(status=Issue.DRAFT)
-        .select_related("reporter")
-        .prefetch_related(
-            "milestones",
-            "checklist_items",
-            Prefetch("updates", Update.objects.select_related("author")),
-            "metrics",
-            "links",
-        )
-    )
-
-
 @contextmanager
 def tracked_change(issue, user, version):
-    """Run the block as one change of ``issue``, loaded with ``tracked_issues()``."""
+    """Run the block as one change of ``issue``, loaded ``with_rows()``."""
     with transaction.atomic():
         claimed = version == issue.version and Issue.objects.filter(
             pk=issue.pk, version=version
@@ -60,7 +48,7 @@ def tracked_change(issue, user, version):
         before = issue_to_dict(issue)
         issue.version = version + 1
         yield
-        after = issue_to_dict(tracked_issues().get(pk=issue.pk))
+        after = issue_to_dict(Issue.objects.listed().with_rows().get(pk=issue.pk))
         record_changes(issue, user, before, after)
 
 
@@ -147,7 +135,7 @@ def change_status(issue, user, version, status, by=None, reason=""):
         if reason:
             text += f" Reason: {reason}"
     old_status = issue.status
-    done = status in (Issue.RESOLVED, Issue.CLOSED)
+    done = status in (Issue.Status.RESOLVED, Issue.Status.CLOSED)
     with tracked_change(issue, user, version):
         Issue.objects.filter(pk=issue.pk).update(
             status=status,

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 
 def full_json():
@@ -44,3 +44,11 @@ def assert_problem(response, status):
     problem = response.json()
     assert problem["status"] == status and problem["title"] and problem["detail"]
     return problem
+
+
+ALERTS = EXAMPLES / "alertmanager"
+ALERTMANAGER = "/api/v1/intake/alertmanager"
+
+
+def payload(name="firing"):
+    return json.loads((ALERTS / f"{name}.json").read_text())

@@ -7,18 +7,20 @@ from pathlib import Path
 
 import pytest
 
+from tests import access_support, webhook_support
+from tests.common_support import EXAMPLES, PASSWORD
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests
 # make beside it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-EXAMPLES = Path(__file__).parent / "examples"
 CHROMIUM = os.environ.get("DSKIT_CHROMIUM", "/usr/bin/chromium")
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Full-strength hashing costs ~0.3 s a user; tests check who logs in, not the hash."""
+    """Full-strength hashing is slow by design (README "Figures behind the code"); tests check
+    who logs in, not the hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -148,3 +150,64 @@ def api(client, owner, token_of):
 
     _, secret = token_of(owner)
     return Api(client, secret)
+
+
+@pytest.fixture
+def world(owner):
+    """A published issue (with a checklist item and an update of its own) and a draft: what
+    the access-control table's requests act on (tests/access_support.py)."""
+    from issues.models import ChecklistItem, Issue, Update
+    from issues.serialization import create_issue
+
+    data = json.loads((EXAMPLES / "full.json").read_text())
+    published = create_issue(data, reporter=owner)
+    draft = create_issue(
+        {**data, "name": "Half-written", "status": Issue.Status.DRAFT}, reporter=owner
+    )
+    item = ChecklistItem.objects.create(
+        issue=published, checklist="todo", position=99, text="Ask the data team"
+    )
+    update = Update.objects.create(issue=published, text="Found it.", author=owner)
+    published.refresh_from_db()
+    return access_support.World(published, draft, item, update)
+
+
+@pytest.fixture
+def secret(settings):
+    settings.GITHUB_WEBHOOK_SECRET = webhook_support.SECRET
+    return webhook_support.SECRET
+
+
+@pytest.fixture
+def filed(owner_client, github, secret):
+    """The full example, filed on the stand-in GitHub as #1."""
+    from issues.models import Issue
+    from tests.github_support import full_issue, press
+
+    issue = full_issue()
+    press(owner_client, issue)
+    return Issue.objects.get(pk=issue.pk)
+
+
+@pytest.fixture
+def people(django_user_model):
+    """A reporter, two assignees (one who wants no assignment mail) and a bystander."""
+    from issues.models import Profile
+
+    users = {}
+    for name, login, extra in [
+        ("rita", "rita-r", {}),
+        ("maya", "maya-ml", {"notify_new_urgent": True}),
+        ("quiet", "quiet-q", {"notify_assigned": False, "notify_activity": False}),
+        ("ben", None, {"notify_new_urgent": True}),
+    ]:
+        user = django_user_model.objects.create_user(name, email=f"{name}@example.org")
+        Profile.objects.create(user=user, github_login=login, **extra)
+        users[name] = user
+    return users
+
+
+@pytest.fixture
+def webhook_url(settings):
+    settings.DSKIT_SLACK_WEBHOOK_URL = "http://127.0.0.1:9/hook"
+    settings.DSKIT_BASE_URL = "https://dskit.example.org"

@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 
 from issues.models import ChecklistItem, Issue, IssueChange, Milestone, Update
 from issues.serialization import create_issue, issue_to_dict
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 
 def full_issue():

@@ -5,7 +5,7 @@ import re
 
 from django.urls import reverse
 
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 FULL = json.loads((EXAMPLES / "full.json").read_text())
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from django.db import connection
 
+from issues.models import Notification
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -159,3 +161,7 @@ class WorkerProcess:
                 self.process.kill()
                 self.process.wait()
         return self.process.stderr.read().decode() if self.process else ""
+
+
+def sent(**filters):
+    return sorted((n.kind, n.channel, n.address) for n in Notification.objects.filter(**filters))

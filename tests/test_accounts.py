@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.conftest import PASSWORD
+from tests.common_support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from openapi_spec_validator import validate as validate_openapi
 
 from issues.models import Issue, Update
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 ALERTS = EXAMPLES / "alertmanager"
 

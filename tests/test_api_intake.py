@@ -10,17 +10,10 @@ from django.test import Client
 from django.utils import timezone
 
 from issues.models import AlertIssue, Issue, Update
-from tests.api_support import Api, assert_problem
-from tests.conftest import EXAMPLES
+from tests.api_support import ALERTMANAGER, Api, assert_problem, payload
 
 pytestmark = pytest.mark.django_db
-ALERTS = EXAMPLES / "alertmanager"
-ALERTMANAGER = "/api/v1/intake/alertmanager"
 EVENTS = "/api/v1/intake/events"
-
-
-def payload(name="firing"):
-    return json.loads((ALERTS / f"{name}.json").read_text())
 
 
 def test_firing_twice_then_resolved_makes_one_issue_with_two_updates(api):

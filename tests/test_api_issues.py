@@ -9,7 +9,7 @@ from openapi_spec_validator import validate as validate_openapi
 from issues.models import Issue, IssueChange, Update
 from issues.serialization import create_issue, validate
 from tests.api_support import assert_problem, full_json
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +310,9 @@ def test_the_docs_page_uses_only_our_own_scripts(client):
 
     for script in re.findall(r"<script[^>]*>", page):
         assert "src=" in script or 'type="application/json"' in script
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v1/issues/1/nothing", "/api/v1/"])
+def test_an_unknown_api_path_is_a_problem_not_an_html_page(client, path):
+    problem = assert_problem(client.get(path), 404)
+    assert path in problem["detail"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from issues.models import ApiToken, Issue
 from tests.api_support import Api, assert_problem, full_json
-from tests.conftest import PASSWORD
+from tests.common_support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

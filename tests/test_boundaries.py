@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from issues import github, markdown
-from issues.forms.guided import GITHUB_BODY_LIMIT, DetailsForm, overflow_message
+from issues.forms.guided import DetailsForm, overflow_message
+from issues.limits import GITHUB_BODY_LIMIT
 from issues.models import ChecklistItem, Issue
 from issues.serialization import validate, with_defaults
 from issues.views.browse import PAGE_SIZE
@@ -117,12 +118,12 @@ def test_target_date_rule_in_the_json_form_and_the_database(owner):
 @pytest.mark.parametrize(
     ("days", "status", "overdue"),
     [
-        (-1, Issue.OPEN, True),
-        (-1, Issue.IN_PROGRESS, True),
-        (0, Issue.OPEN, False),
-        (1, Issue.OPEN, False),
-        (-1, Issue.RESOLVED, False),
-        (-1, Issue.CLOSED, False),
+        (-1, Issue.Status.OPEN, True),
+        (-1, Issue.Status.IN_PROGRESS, True),
+        (0, Issue.Status.OPEN, False),
+        (1, Issue.Status.OPEN, False),
+        (-1, Issue.Status.RESOLVED, False),
+        (-1, Issue.Status.CLOSED, False),
     ],
 )
 def test_overdue_starts_the_day_after_the_target(owner_client, owner, days, status, overdue):
@@ -288,9 +289,9 @@ def test_the_body_limit_at_65536_and_one_over_in_the_guided_form():
 
 
 def test_the_body_limit_at_65536_and_one_over_before_sending():
-    payload = markdown.github_payload(body_of_length(github.MAX_BODY_CHARACTERS))
+    payload = markdown.github_payload(body_of_length(GITHUB_BODY_LIMIT))
     github.check_payload(payload)
-    payload = markdown.github_payload(body_of_length(github.MAX_BODY_CHARACTERS + 1))
+    payload = markdown.github_payload(body_of_length(GITHUB_BODY_LIMIT + 1))
     with pytest.raises(github.GitHubError, match="65,537 characters long; GitHub accepts"):
         github.check_payload(payload)
 

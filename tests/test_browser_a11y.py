@@ -10,45 +10,14 @@ import json
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from issues.models import Issue
 from issues.serialization import create_issue
-from tests.conftest import EXAMPLES, PASSWORD
+from tests.browser_support import Audit
+from tests.common_support import EXAMPLES, PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE = Axe()
-
-
-class Audit:
-    """Runs axe on each page visited and collects violations and CSP reports by page."""
-
-    def __init__(self, page):
-        self.page = page
-        self.problems = []
-        self.csp = []
-        page.on(
-            "console",
-            lambda message: (
-                self.csp.append(f"{page.url}: {message.text}")
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
-
-    def check(self, label):
-        results = AXE.run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
-        for violation in results.response["violations"]:
-            targets = [node["target"] for node in violation["nodes"]][:3]
-            self.problems.append(f"{label}: {violation['id']} ({violation['help']}) at {targets}")
-
-    def assert_clean(self):
-        assert not self.problems, "axe violations:\n" + "\n".join(self.problems)
-        assert not self.csp, "CSP violations:\n" + "\n".join(self.csp)
-
 
 def full_issue(reporter, **changes):
     data = json.loads((EXAMPLES / "full.json").read_text())
@@ -86,7 +55,7 @@ def test_issue_list_and_issue_page(logged_in_page, live_server, owner):
     page, base = logged_in_page, live_server.url
     issue = full_issue(owner)
     full_issue(owner, name="Feature drift in the ranking model", priority="p0")
-    full_issue(owner, name="Half-written", status=Issue.DRAFT)
+    full_issue(owner, name="Half-written", status=Issue.Status.DRAFT)
     audit = Audit(page)
 
     page.goto(f"{base}/")
@@ -163,7 +132,7 @@ def test_confirmation_pages(logged_in_page, live_server, owner):
     page, base = logged_in_page, live_server.url
     owner.is_staff = True
     owner.save()
-    issue = full_issue(owner, status=Issue.IN_PROGRESS)
+    issue = full_issue(owner, status=Issue.Status.IN_PROGRESS)
     audit = Audit(page)
 
     page.goto(f"{base}/issues/{issue.pk}/")

@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 from issues.markdown import render_document
 from issues.models import Issue
 from issues.serialization import issue_to_dict
-from tests.conftest import EXAMPLES
+from issues.template import TYPE_LABELS
+from tests.browser_support import fill_details, fill_milestone, press
+from tests.common_support import EXAMPLES
 from tests.guided_support import FULL
-from tests.test_browser_guided import TYPE_LABELS, fill_details, fill_milestone, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

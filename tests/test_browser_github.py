@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 from tests.github_support import full_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

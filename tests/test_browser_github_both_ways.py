@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from issues import markdown
 from issues.models import GitHubBodyChange, Issue
 from issues.serialization import issue_to_dict
-from tests.conftest import EXAMPLES
-from tests.test_browser_a11y import Audit
+from tests.browser_support import Audit
+from tests.common_support import EXAMPLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 
 from issues.models import Issue
 from issues.serialization import issue_to_dict, with_defaults
-from tests.conftest import PASSWORD
+from tests.browser_support import (
+    fill_details,
+    fill_milestone,
+    fill_overview,
+    milestone_input,
+    press,
+)
+from tests.common_support import PASSWORD
 from tests.guided_support import FULL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,37 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Everything of full.json the guided form collects: not the to-do ticks, the added to-do item
 # or the updates, which are made on the issue page.
 COLLECTED = [key for key in with_defaults(FULL) if key not in ("todo", "updates")]
-TYPE_LABELS = {"model_performance": "Model Performance"}
-
-
-def press(page, name):
-    page.get_by_role("button", name=name, exact=True).click()
-
-
-def fill_overview(page, data):
-    page.get_by_label("Issue Name").fill(data["name"])
-    page.get_by_label("Type of Issue").select_option(label=TYPE_LABELS[data["type"]])
-    page.get_by_label("Related Model/Project").fill(data["related_project"])
-
-
-def fill_details(page, data):
-    page.get_by_label("Issue Description").fill(data["description"])
-    page.get_by_label("Expected Behavior").fill(data["expected_behavior"])
-    page.get_by_label("Proposed Solution").fill(data["proposed_solution"])
-    page.get_by_label("ML Framework/Libraries").fill(", ".join(data["frameworks"]))
-    page.get_by_label("Data Involved").fill(data["data_involved"])
-    page.get_by_label("Environment").select_option(label=data["environment"])
-
-
-def milestone_input(page, number, label):
-    return page.get_by_role("group", name=f"Milestone {number}").get_by_label(label, exact=True)
-
-
-def fill_milestone(page, number, milestone):
-    milestone_input(page, number, "Milestone").fill(milestone["title"])
-    milestone_input(page, number, "Date").fill(milestone["date"])
-
-
 def test_a_person_fills_every_step_with_full_json(logged_in_page, live_server):
     page = logged_in_page
     page.get_by_role("link", name="New issue").first.click()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from issues.models import Issue, PendingEdit
 from issues.serialization import create_issue
-from tests.conftest import PASSWORD
+from tests.common_support import PASSWORD
 from tests.guided_support import FULL, full_steps, logged_in, post_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,7 +78,7 @@ def test_keyboard_only_from_the_list_to_a_new_open_issue(logged_in_page, live_se
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fraud scoring returns 500s")
     issue = Issue.objects.get(name="Fraud scoring returns 500s")
-    assert (issue.status, issue.priority, issue.type) == (Issue.OPEN, "p0", "deployment")
+    assert (issue.status, issue.priority, issue.type) == (Issue.Status.OPEN, "p0", "deployment")
     assert requests[:2] == ["GET /issues/new/quick/", "POST /issues/new/quick/"]
     assert requests[2:] == [f"GET /issues/{issue.pk}/"]
     expect(page.locator("#empty-sections-heading")).to_have_text("Still empty")
@@ -152,7 +152,7 @@ def test_two_tabs_a_conflict_drafts_and_the_leave_warning(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Discard the draft")
     page.get_by_role("button", name="Discard draft").click()
     expect(page.get_by_text("Draft “Half typed” discarded.")).to_be_visible()
-    assert not Issue.objects.filter(status=Issue.DRAFT).exists()
+    assert not Issue.objects.filter(status=Issue.Status.DRAFT).exists()
     assert not PendingEdit.objects.exists()
 
 
@@ -230,7 +230,7 @@ def test_everything_but_shortcuts_works_without_javascript(browser, live_server,
     page.get_by_text("Close with a reason").click()
     page.get_by_label("Duplicate").check()
     page.get_by_role("button", name="Close issue").click()
-    assert Issue.objects.get(pk=issue.pk).status == Issue.CLOSED
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.CLOSED
 
     page.get_by_role("link", name="Edit").click()
     page.get_by_label("Issue Name").fill("Feature store lagging (edited)")

@@ -11,8 +11,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser_support import Audit
 from tests.factories import make_issue
-from tests.test_browser_a11y import Audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

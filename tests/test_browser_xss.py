@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from issues.models import Issue, PendingEdit, Update
 from issues.serialization import create_issue
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,8 +99,8 @@ def test_payloads_never_run_or_reach_the_dom(logged_in_page, live_server, owner)
     page.add_init_script(TRAP)
     owner.is_staff = True
     owner.save()
-    issue = payload_issue(owner, status=Issue.IN_PROGRESS)
-    draft = payload_issue(owner, status=Issue.DRAFT)
+    issue = payload_issue(owner, status=Issue.Status.IN_PROGRESS)
+    draft = payload_issue(owner, status=Issue.Status.DRAFT)
     update = Update.objects.filter(issue=issue).first()
     update.author = owner
     update.save()

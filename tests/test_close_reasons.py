@@ -16,10 +16,10 @@ def close(client, issue, **data):
 @pytest.mark.parametrize(
     ("status", "reason", "label"),
     [
-        (Issue.OPEN, "duplicate", "Duplicate"),
-        (Issue.IN_PROGRESS, "wont_fix", "Won't fix"),
-        (Issue.RESOLVED, "done", "Done"),
-        (Issue.OPEN, "cannot_reproduce", "Cannot reproduce"),
+        (Issue.Status.OPEN, "duplicate", "Duplicate"),
+        (Issue.Status.IN_PROGRESS, "wont_fix", "Won't fix"),
+        (Issue.Status.RESOLVED, "done", "Done"),
+        (Issue.Status.OPEN, "cannot_reproduce", "Cannot reproduce"),
     ],
 )
 def test_close_from_any_status_is_logged(owner_client, owner, status, reason, label):
@@ -28,8 +28,8 @@ def test_close_from_any_status_is_logged(owner_client, owner, status, reason, la
     response = close(owner_client, issue, reason=reason, note="See #12.")
     assert response.url == f"/issues/{issue.pk}/"
     issue.refresh_from_db()
-    assert issue.status == Issue.CLOSED
-    was = dict(Issue.STATUS_CHOICES)[status]
+    assert issue.status == Issue.Status.CLOSED
+    was = dict(Issue.Status.choices)[status]
     assert issue.updates.last().text == f"Closed as {label} by owner (was {was}). See #12."
     page = owner_client.get(f"/issues/{issue.pk}/").text
     assert f"Status: {was} → Closed" in page
@@ -39,10 +39,10 @@ def test_close_from_any_status_is_logged(owner_client, owner, status, reason, la
 def test_a_bad_reason_a_closed_issue_or_a_stale_page_change_nothing(owner_client, owner):
     issue = make_issue(owner)
     assert close(owner_client, issue, reason="because").status_code == 302
-    assert Issue.objects.get(pk=issue.pk).status == Issue.OPEN
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.OPEN
     response = owner_client.post(f"/issues/{issue.pk}/close/", {"version": 0, "reason": "done"})
     assert "changed by someone else" in owner_client.get(response.url).text
-    assert Issue.objects.get(pk=issue.pk).status == Issue.OPEN
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.OPEN
     close(owner_client, issue, reason="done")
     count = issue.updates.count()
     close(owner_client, issue, reason="done")
@@ -51,10 +51,10 @@ def test_a_bad_reason_a_closed_issue_or_a_stale_page_change_nothing(owner_client
 
 def test_reopen_from_resolved_and_closed(owner_client, owner):
     issue = make_issue(owner)
-    for status in (Issue.RESOLVED, Issue.CLOSED):
+    for status in (Issue.Status.RESOLVED, Issue.Status.CLOSED):
         Issue.objects.filter(pk=issue.pk).update(status=status)
         issue.refresh_from_db()
         owner_client.post(
             f"/issues/{issue.pk}/status/", {"status": "open", "version": issue.version}
         )
-        assert Issue.objects.get(pk=issue.pk).status == Issue.OPEN
+        assert Issue.objects.get(pk=issue.pk).status == Issue.Status.OPEN

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from issues.models import ChecklistItem, Issue, Milestone, Update
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 
 def run(*args):
@@ -95,7 +95,7 @@ def test_import_prints_ids_and_creates_every_row(tmp_path):
     ids = [int(line) for line in out.split()]
     assert list(Issue.objects.order_by("id").values_list("id", flat=True)) == ids
     issue = Issue.objects.get(pk=ids[0])
-    assert issue.status == Issue.OPEN
+    assert issue.status == Issue.Status.OPEN
     assert Milestone.objects.filter(issue=issue).count() == 3
     assert Update.objects.filter(issue=issue).count() == 2
     assert ChecklistItem.objects.filter(issue=issue, checklist="todo").count() == 7
@@ -249,7 +249,7 @@ def test_export_md_needs_output():
 def test_seed_demo_creates_varied_issues():
     run("seed_demo", "--count", "300")
     assert Issue.objects.count() == 300
-    assert set(Issue.objects.values_list("type", flat=True)) == {t for t, _ in Issue.TYPE_CHOICES}
+    assert set(Issue.objects.values_list("type", flat=True)) == {t for t, _ in Issue.Type.choices}
     assert set(Issue.objects.values_list("priority", flat=True)) == {"p0", "p1", "p2", "p3"}
     assert set(Issue.objects.values_list("status", flat=True)) == {
         "open",

@@ -44,8 +44,8 @@ def days(n):
     ],
 )
 def test_state(priority, reported, target, expected):
-    assert deadlines.state(priority, reported, target, Issue.OPEN, TODAY) == expected
-    assert deadlines.state(priority, reported, target, Issue.RESOLVED, TODAY) is None
+    assert deadlines.state(priority, reported, target, Issue.Status.OPEN, TODAY) == expected
+    assert deadlines.state(priority, reported, target, Issue.Status.RESOLVED, TODAY) is None
 
 
 def test_the_due_filters_agree_with_the_rule(monkeypatch):
@@ -64,7 +64,7 @@ def test_the_due_filters_agree_with_the_rule(monkeypatch):
             ["p0", "p1", "p2", "p3"],
             [0, 1, 2, 3, 10, 11, 12, 13, 14, 15, 33, 34, 35, 42, 43, 60],
             [None, 0, 1, 2, 5, 10, 14, 20, 40, 80],
-            [Issue.OPEN, Issue.IN_PROGRESS, Issue.CLOSED],
+            [Issue.Status.OPEN, Issue.Status.IN_PROGRESS, Issue.Status.CLOSED],
         )
     ]
     Issue.objects.bulk_create(issues)

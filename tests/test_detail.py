@@ -12,10 +12,10 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from issues.models import Issue, IssueChange, Update
-from issues.tracking import StaleIssue, add_update, tracked_issues
-from tests.conftest import EXAMPLES
+from issues.tracking import StaleIssue, add_update
+from tests.common_support import EXAMPLES
 from tests.factories import make_issue
-from tests.test_query_counts import DETAIL_QUERIES
+from tests.query_support import DETAIL_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -267,7 +267,7 @@ def test_simultaneous_changes_from_one_version_save_exactly_one(owner):
 
     def attempt(number):
         try:
-            loaded = tracked_issues().get(pk=issue.pk)
+            loaded = Issue.objects.listed().with_rows().get(pk=issue.pk)
             start.wait()
             add_update(loaded, owner, 1, datetime.date(2026, 11, 20), f"Update {number}")
             return "saved"

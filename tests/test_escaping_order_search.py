@@ -11,7 +11,7 @@ from issues.filters import SORT_FIELDS
 from issues.models import Issue, Update
 from issues.serialization import create_issue
 from issues.views.browse import PAGE_SIZE
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 from tests.factories import bulk_issues, make_issue
 from tests.list_support import ids_on
 
@@ -65,9 +65,9 @@ def assert_no_raw_markup(html, where):
 
 @pytest.fixture
 def payloads(owner):
-    issue = payload_issue(owner, status=Issue.IN_PROGRESS)
+    issue = payload_issue(owner, status=Issue.Status.IN_PROGRESS)
     Update.objects.filter(issue=issue).update(author=owner)
-    draft = payload_issue(owner, status=Issue.DRAFT)
+    draft = payload_issue(owner, status=Issue.Status.DRAFT)
     return issue, draft
 
 
@@ -121,7 +121,7 @@ def test_a_step_sent_back_with_errors_shows_what_was_typed_escaped(owner_client,
 
 def test_the_status_confirmation_lists_items_escaped(owner_client, owner):
     issue = payload_issue(
-        owner, status=Issue.IN_PROGRESS, definition_of_done=[{"text": LINE, "done": False}]
+        owner, status=Issue.Status.IN_PROGRESS, definition_of_done=[{"text": LINE, "done": False}]
     )
     response = owner_client.post(
         f"/issues/{issue.pk}/status/", {"version": issue.version, "status": "resolved"}
@@ -170,7 +170,7 @@ def searched(owner):
         "monitor": make_issue(owner, name="Drift monitor misses label shift"),
         "tokenizer": make_issue(owner, name="Tokenizer truncates", description="OR and NEAR"),
         "quoted": make_issue(owner, name='Quoted "drift" in logs'),
-        "closed": make_issue(owner, name="Drift closed long ago", status=Issue.CLOSED),
+        "closed": make_issue(owner, name="Drift closed long ago", status=Issue.Status.CLOSED),
     }
 
 

@@ -12,8 +12,8 @@ from django.http import StreamingHttpResponse
 from issues import markdown
 from issues.models import Issue
 from issues.serialization import create_issue, issue_to_dict
-from tests.conftest import EXAMPLES
-from tests.test_query_counts import EXPORT_QUERIES
+from tests.common_support import EXAMPLES
+from tests.query_support import EXPORT_QUERIES
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,9 @@ def names(data, user=None):
 
 def test_no_data_is_the_default_list_newest_first(owner):
     make_issue(owner, name="A")
-    make_issue(owner, name="B", status=Issue.IN_PROGRESS)
-    make_issue(owner, name="C", status=Issue.RESOLVED)
-    make_issue(owner, name="D", status=Issue.DRAFT)
+    make_issue(owner, name="B", status=Issue.Status.IN_PROGRESS)
+    make_issue(owner, name="C", status=Issue.Status.RESOLVED)
+    make_issue(owner, name="D", status=Issue.Status.DRAFT)
     assert names(None)[0] == ["B", "A"]
     assert names({"status": "all"})[0] == ["C", "B", "A"]
     assert names({"status": "resolved"})[0] == ["C"]
@@ -56,10 +56,10 @@ def test_filed_one_and_zero(owner):
 def test_overdue_is_before_today_and_open(owner):
     today = datetime.date.today()
     for name, days, status in [
-        ("Yesterday", -1, Issue.OPEN),
-        ("Today", 0, Issue.OPEN),
-        ("Resolved", -1, Issue.RESOLVED),
-        ("Started", -1, Issue.IN_PROGRESS),
+        ("Yesterday", -1, Issue.Status.OPEN),
+        ("Today", 0, Issue.Status.OPEN),
+        ("Resolved", -1, Issue.Status.RESOLVED),
+        ("Started", -1, Issue.Status.IN_PROGRESS),
     ]:
         make_issue(
             owner,

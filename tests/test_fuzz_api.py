@@ -10,10 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from issues.models import AlertIssue, IdempotentRequest, Link, Metric
-from tests.api_support import full_json
+from tests.api_support import full_json, payload
 from tests.factories import make_issue
 from tests.fuzz_support import assert_every_issue_is_whole, fuzz_settings, row_counts, value
-from tests.test_api_intake import payload
 
 pytestmark = pytest.mark.django_db
 

@@ -149,10 +149,10 @@ def fixtures(owner, staff, settings):
     settings.GITHUB_API_URL = "http://127.0.0.1:9"
     issue = make_issue(owner)
     item = ChecklistItem.objects.create(
-        issue=issue, checklist=ChecklistItem.TODO, position=99, text="Added"
+        issue=issue, checklist=ChecklistItem.Kind.TODO, position=99, text="Added"
     )
     update = issue.updates.create(date="2026-01-02", text="First.", author=owner)
-    draft = make_issue(owner, status=Issue.DRAFT, description="", priority="")
+    draft = make_issue(owner, status=Issue.Status.DRAFT, description="", priority="")
     # Edited on GitHub: "Review GitHub changes" has something to review.
     GitHubBodyChange.objects.create(issue=issue, body="## Overview\n\nChanged.", login="gh")
     # Filed on GitHub, which is not listening (127.0.0.1:9): "Update on GitHub" fails cleanly.

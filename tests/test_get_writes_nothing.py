@@ -11,12 +11,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_access_control import (
-    ROLES,
-    TABLE,
-    app_url_names,
-    world,  # noqa: F401 (the fixture)
-)
+from tests.access_support import ROLES, TABLE, app_url_names
 
 pytestmark = pytest.mark.django_db
 

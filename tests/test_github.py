@@ -15,7 +15,7 @@ from issues import filing, markdown
 from issues import github as github_module
 from issues.models import Issue, IssueChange
 from issues.serialization import create_issue, issue_to_dict
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 from tests.github_support import full_issue, press, snapshot
 
 pytestmark = pytest.mark.django_db

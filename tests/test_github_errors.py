@@ -13,7 +13,7 @@ import time
 import pytest
 
 from issues.models import Issue
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 from tests.github_support import assert_intact, full_issue, press, snapshot
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,6 @@
 """POST /github/webhook with GitHub's documented deliveries: signed, once, and only what it says."""
 
-import hashlib
-import hmac
 import json
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -11,59 +8,11 @@ from django.test import Client
 from issues import markdown
 from issues.models import GitHubBodyChange, Issue, IssueChange, Update
 from issues.serialization import issue_to_dict
-from tests.github_support import full_issue, press, snapshot
+from tests.github_support import snapshot
+from tests.webhook_support import delivery, post, sign
 
 pytestmark = pytest.mark.django_db
 
-DELIVERIES = Path(__file__).parent / "webhooks"
-SECRET = "It's a Secret to Everybody"
-
-
-@pytest.fixture
-def secret(settings):
-    settings.GITHUB_WEBHOOK_SECRET = SECRET
-    return SECRET
-
-
-@pytest.fixture
-def filed(owner_client, github, secret):
-    """The full example, filed on the stand-in GitHub as #1."""
-    issue = full_issue()
-    press(owner_client, issue)
-    return Issue.objects.get(pk=issue.pk)
-
-
-def delivery(name, issue=None, **changes):
-    """A documented delivery aimed at ``issue``'s GitHub issue; ``changes`` deep-update it."""
-    data = json.loads((DELIVERIES / f"{name}.json").read_text())
-    payload = data["payload"]
-    if issue is not None:
-        payload["repository"]["full_name"] = "ml-team/models"
-        payload["issue"]["number"] = issue.github_number
-    for path, value in changes.items():
-        target = payload
-        *parents, last = path.split("__")
-        for part in parents:
-            target = target[part]
-        target[last] = value
-    return data["headers"], payload
-
-
-def sign(body, secret=SECRET):
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def post(headers, payload, signature=None, delivery_id=None):
-    body = json.dumps(payload).encode()
-    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
-    extra.pop("HTTP_CONTENT_TYPE")
-    if delivery_id:
-        extra["HTTP_X_GITHUB_DELIVERY"] = delivery_id
-    extra["HTTP_X_HUB_SIGNATURE_256"] = signature if signature is not None else sign(body)
-    # No session, no CSRF token: as GitHub posts it.
-    return Client(enforce_csrf_checks=True).post(
-        "/github/webhook", body, content_type="application/json", **extra
-    )
 
 
 def test_the_signature_of_githubs_documented_example():

@@ -99,7 +99,7 @@ def test_a_tick_and_others_fields_never_refuse_an_edit(owner_client, teammate, i
     client = logged_in(teammate)
     post_step(client, issue, "impact", {**full_steps()["impact"], "priority": "p3"})
     post_step(client, issue, "review", full_steps()["review"], action="finish")
-    item = issue.checklist_items.get(checklist=ChecklistItem.TODO, position=2)
+    item = issue.checklist_items.get(checklist=ChecklistItem.Kind.TODO, position=2)
     version = Issue.objects.get(pk=issue.pk).version
     client.post(f"/issues/{issue.pk}/checklists/todo/", {"version": version, "done": [item.pk]})
 
@@ -265,7 +265,7 @@ def test_save_changes_keeps_the_tick_of_an_item_added_meanwhile(owner_client, is
     post_step(owner_client, issue, "review", {"ready": ["0", "1"]}, action="back")
     ChecklistItem.objects.create(
         issue=issue,
-        checklist=ChecklistItem.READY,
+        checklist=ChecklistItem.Kind.READY,
         position=5,
         text="Data access granted",
         done=True,

@@ -5,7 +5,7 @@ import pytest
 from issues.models import ChecklistItem, Issue
 from issues.serialization import create_issue, issue_to_dict
 from tests.guided_support import FULL, fill_draft, full_steps, post_step, start_draft, step_url
-from tests.test_quick import focused
+from tests.quick_support import focused
 
 pytestmark = pytest.mark.django_db
 

@@ -70,12 +70,16 @@ def test_first_next_creates_a_draft_with_the_templates_checklists(owner_client, 
     response = owner_client.post(NEW, {**full_steps()["overview"], "action": "next"})
     draft = Issue.objects.get()
     assert response.url == step_url(draft, "details")
-    assert (draft.status, draft.reporter, draft.priority) == (Issue.DRAFT, owner, "")
+    assert (draft.status, draft.reporter, draft.priority) == (Issue.Status.DRAFT, owner, "")
     assert draft.name == "Recall of fraud model v3 dropped after weekly retraining"
     assert draft.related_project == "fraud-detector (model v3.2)"
     counts = {
         checklist: ChecklistItem.objects.filter(issue=draft, checklist=checklist).count()
-        for checklist in (ChecklistItem.TODO, ChecklistItem.READY, ChecklistItem.DONE)
+        for checklist in (
+            ChecklistItem.Kind.TODO,
+            ChecklistItem.Kind.READY,
+            ChecklistItem.Kind.DONE,
+        )
     }
     assert counts == {"todo": 6, "ready": 5, "done": 6}
     assert PendingEdit.objects.get(issue=draft, author=owner).completed == ["overview"]

@@ -6,6 +6,7 @@ import pytest
 
 from issues import markdown
 from issues.forms import guided
+from issues.limits import GITHUB_BODY_LIMIT
 from issues.serialization import with_defaults
 from tests.guided_support import FULL, full_steps, milestone_rows
 
@@ -102,11 +103,11 @@ def test_a_saved_step_validates_again_as_it_was_saved():
 
 def test_the_overflow_is_reported_at_the_longest_text_only_when_that_can_fix_it():
     data = with_defaults({**FULL, "description": "d"})
-    room = guided.GITHUB_BODY_LIMIT - len(markdown.render_body(data))
+    room = GITHUB_BODY_LIMIT - len(markdown.render_body(data))
     # The longest text is the description: reported there.
     over = {**data, "description": "d" * (room + 2)}
     form = guided.DetailsForm.bound_to(over)
-    assert form.errors == {"description": [guided.overflow_message(guided.GITHUB_BODY_LIMIT + 1)]}
+    assert form.errors == {"description": [guided.overflow_message(GITHUB_BODY_LIMIT + 1)]}
     # The longest text is on another step: this step is valid (Create issue reports it).
     elsewhere = {**data, "business_impact": "b" * (room + 2 + len(data["business_impact"]))}
     assert guided.DetailsForm.bound_to(elsewhere).is_valid()

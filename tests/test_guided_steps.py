@@ -92,14 +92,14 @@ def test_reported_date_defaults_to_today(owner_client, draft):
 def test_every_step_saves_into_the_draft_and_create_issue_opens_it(owner_client, owner):
     draft = fill_draft(owner_client)
     draft.refresh_from_db()
-    assert draft.status == Issue.DRAFT
+    assert draft.status == Issue.Status.DRAFT
     assert draft.priority == "p1" and draft.milestones.count() == 3
 
     response = post_step(owner_client, draft, "review", full_steps()["review"], action="finish")
 
     assert response.status_code == 302 and response.url == f"/issues/{draft.pk}/"
     issue = Issue.objects.get(pk=draft.pk)
-    assert issue.status == Issue.OPEN and issue.reporter == owner
+    assert issue.status == Issue.Status.OPEN and issue.reporter == owner
     saved = issue_to_dict(issue)
     expected = with_defaults(FULL)
     assert {key: saved[key] for key in COLLECTED} == {key: expected[key] for key in COLLECTED}
@@ -248,7 +248,7 @@ def test_a_body_too_long_from_many_rows_is_refused_on_review(owner_client):
     assert response.url == step_url(draft, "review")
     html = owner_client.get(response.url).content.decode()
     assert "characters over GitHub&#x27;s limit of 65,536 characters" in html
-    assert Issue.objects.get(pk=draft.pk).status == Issue.DRAFT
+    assert Issue.objects.get(pk=draft.pk).status == Issue.Status.DRAFT
 
 
 def test_create_issue_sends_back_to_an_incomplete_step(owner_client, draft):
@@ -259,7 +259,7 @@ def test_create_issue_sends_back_to_an_incomplete_step(owner_client, draft):
     assert "Step “Impact” needs your attention" in html
     assert '<a href="#id_priority">Priority: This field is required.</a>' in html
     draft.refresh_from_db()
-    assert draft.status == Issue.DRAFT
+    assert draft.status == Issue.Status.DRAFT
     # The ticks were saved, not kept as typed input.
     review = owner_client.get(step_url(draft, "review")).context["form"]
     assert not review.is_bound and review.initial["ready"] == [0, 2]
@@ -270,7 +270,7 @@ def test_create_issue_refuses_a_step_left_invalid(owner_client):
     post_step(owner_client, draft, "overview", {"name": "", "type": "training"}, action="back")
     response = post_step(owner_client, draft, "review", {}, action="finish")
     assert response.url == step_url(draft, "overview")
-    assert Issue.objects.get(pk=draft.pk).status == Issue.DRAFT
+    assert Issue.objects.get(pk=draft.pk).status == Issue.Status.DRAFT
 
 
 def test_review_previews_the_body_as_safe_html_and_saves_ticks(owner_client, draft):

@@ -29,7 +29,7 @@ def issue_and_draft(owner):
             "type": "training",
             "description": "",
             "priority": "",
-            "status": Issue.DRAFT,
+            "status": Issue.Status.DRAFT,
         },
         reporter=owner,
     )
@@ -55,7 +55,7 @@ def test_drafts_are_exported_on_request_and_import_as_drafts(tmp_path, issue_and
     assert {d["name"] for d in json.loads(exported)} == {"Recall dropped", "Half written"}
     restore(tmp_path, exported, "--reporter", "owner")
     draft = Issue.objects.get(name="Half written")
-    assert (draft.status, draft.description, draft.priority) == (Issue.DRAFT, "", "")
+    assert (draft.status, draft.description, draft.priority) == (Issue.Status.DRAFT, "", "")
     assert draft.reporter == owner
     assert run("export_issues", "--include-drafts") == exported
 

@@ -18,7 +18,7 @@ def issue(owner):
 
 
 def issue_page_posts(issue):
-    item = issue.checklist_items.get(checklist=ChecklistItem.TODO, position=0)
+    item = issue.checklist_items.get(checklist=ChecklistItem.Kind.TODO, position=0)
     update = issue.updates.create(date="2026-01-02", text="First.", author=issue.reporter)
     return [
         (reverse("checklist-ticks", args=[issue.pk, "todo"]), {"done": [str(item.pk)]}),

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
-from tests.conftest import PASSWORD
+from tests.common_support import PASSWORD
 
 SIGNUPS = 8
 

@@ -7,16 +7,17 @@ from django.urls import reverse
 
 from issues import markdown
 from issues.limits import CHECKLIST_ITEM_MAX_LENGTH, GITHUB_BODY_LIMIT, UPDATE_MAX_LENGTH
-from issues.models import Update
+from issues.models import Issue, Update
 from issues.serialization import SCHEMA, issue_to_dict, validate
-from issues.tracking import tracked_issues
 from tests.factories import BASE, make_issue
 
 pytestmark = pytest.mark.django_db
 
 
 def body_length(issue):
-    return len(markdown.render_body(issue_to_dict(tracked_issues().get(pk=issue.pk))))
+    return len(
+        markdown.render_body(issue_to_dict(Issue.objects.listed().with_rows().get(pk=issue.pk)))
+    )
 
 
 def add_update(client, issue, text):

@@ -8,7 +8,7 @@ import pytest
 from issues.history import describe
 from issues.models import Issue, IssueChange
 from issues.serialization import apply_dict
-from issues.tracking import change_status, set_ticks, tracked_change, tracked_issues
+from issues.tracking import change_status, set_ticks, tracked_change
 from issues.views.browse import FIELD_LABELS, VALUE_LABELS
 from tests.factories import make_issue
 
@@ -62,10 +62,10 @@ def test_metrics_links_and_github_rows_are_readable():
 def test_the_issue_page_history_says_what_changed(owner_client, owner):
     """A tick, a short field, a status change, metrics and links, as the page shows them."""
     issue = make_issue(owner, priority="p2")
-    issue = tracked_issues().get(pk=issue.pk)
+    issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
     item = next(i for i in issue.checklist_items.all() if i.text == "Implement changes")
     set_ticks(issue, owner, issue.version, item.checklist, {item.pk})
-    issue = tracked_issues().get(pk=issue.pk)
+    issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
     with tracked_change(issue, owner, issue.version):
         apply_dict(
             issue,
@@ -75,8 +75,8 @@ def test_the_issue_page_history_says_what_changed(owner_client, owner):
                 "links": [{"kind": "run", "target": "https://mlflow.example/runs/9"}],
             },
         )
-    issue = tracked_issues().get(pk=issue.pk)
-    change_status(issue, owner, issue.version, Issue.IN_PROGRESS, reason="on call")
+    issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
+    change_status(issue, owner, issue.version, Issue.Status.IN_PROGRESS, reason="on call")
 
     page = owner_client.get(f"/issues/{issue.pk}/").text
     history = html.unescape(page[page.index('id="history"') :])

@@ -13,8 +13,9 @@ import pytest
 from django.contrib.auth.models import update_last_login
 from django.db import OperationalError, connection, connections, transaction
 
+from issues.models import Issue
 from issues.serialization import apply_dict
-from issues.tracking import add_item, add_update, change_status, set_ticks, tracked_issues
+from issues.tracking import add_item, add_update, change_status, set_ticks
 from tests.factories import make_issue
 
 pytestmark = [
@@ -60,7 +61,7 @@ def write_while_another_is_held(write, first, second):
     def hold():
         try:
             with transaction.atomic():
-                write(tracked_issues().get(pk=first[0].pk), first[1])
+                write(Issue.objects.listed().with_rows().get(pk=first[0].pk), first[1])
                 held.set()
                 release.wait(10)
         except Exception as error:  # reported by the test, not lost in the thread
@@ -76,7 +77,7 @@ def write_while_another_is_held(write, first, second):
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-            write(tracked_issues().get(pk=second[0].pk), second[1])
+            write(Issue.objects.listed().with_rows().get(pk=second[0].pk), second[1])
     finally:
         release.set()
         thread.join()

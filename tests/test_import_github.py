@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from issues import markdown
 from issues.models import Issue
 from issues.serialization import issue_to_dict
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import Client
 from issues import markdown
 from issues.models import Issue
 from issues.serialization import issue_to_dict
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 

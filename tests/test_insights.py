@@ -42,7 +42,7 @@ def history(counting):
         target_date=str(ago(-5)),
     )
     Milestone.objects.create(issue=e, position=0, title="Canary", date=ago(-3))
-    make_issue(name="Draft", priority="", status=Issue.DRAFT)
+    make_issue(name="Draft", priority="", status=Issue.Status.DRAFT)
     if counting == "counted by the worker":
         rollup.refresh()
 

@@ -29,9 +29,9 @@ from tests.insights_support import ago, tables
 pytestmark = pytest.mark.django_db
 
 PRIORITIES = ["p0", "p1", "p2", "p3"]
-LABELS = dict(Issue.PRIORITY_CHOICES)
-OPEN = [Issue.OPEN, Issue.IN_PROGRESS]
-DONE = [Issue.RESOLVED, Issue.CLOSED]
+LABELS = dict(Issue.Priority.choices)
+OPEN = [Issue.Status.OPEN, Issue.Status.IN_PROGRESS]
+DONE = [Issue.Status.RESOLVED, Issue.Status.CLOSED]
 
 
 def expected_tables(**filters):
@@ -41,7 +41,7 @@ def expected_tables(**filters):
     days = [ago(89 - i) for i in range(90)]
     issues = [
         issue
-        for issue in Issue.objects.exclude(status=Issue.DRAFT)
+        for issue in Issue.objects.exclude(status=Issue.Status.DRAFT)
         if all(getattr(issue, field) == value for field, value in filters.items())
     ]
     milestones = list(Milestone.objects.filter(issue__in=issues).select_related("issue"))
@@ -105,7 +105,7 @@ def expected_tables(**filters):
 
 def random_issue(rng, today):
     reported = today - datetime.timedelta(days=rng.randrange(-3, 420))
-    status = rng.choice([*OPEN, *DONE, *DONE, Issue.DRAFT])
+    status = rng.choice([*OPEN, *DONE, *DONE, Issue.Status.DRAFT])
     resolved_on = None
     if status in DONE and rng.random() < 0.9:
         # Now and then before its Reported Date (a Reported Date edited later).
@@ -115,7 +115,7 @@ def random_issue(rng, today):
         name="Random",
         type=rng.choice(["training", "deployment", "monitoring"]),
         environment=rng.choice(["", "staging", "production"]),
-        priority="" if status == Issue.DRAFT else rng.choice(PRIORITIES),
+        priority="" if status == Issue.Status.DRAFT else rng.choice(PRIORITIES),
         status=status,
         reported_date=reported,
         target_date=target,
@@ -141,14 +141,14 @@ def random_history(rng, count):
 def edit_everything(rng):
     """Change what Insights counts through each kind of write."""
     today = timezone.localdate()
-    issues = list(Issue.objects.exclude(status=Issue.DRAFT).order_by("pk"))
+    issues = list(Issue.objects.exclude(status=Issue.Status.DRAFT).order_by("pk"))
     for issue in rng.sample(issues, 15):  # save(): resolve, reopen, close on an unknown day
         if issue.status in OPEN:
-            issue.status, issue.resolved_on = Issue.RESOLVED, today
+            issue.status, issue.resolved_on = Issue.Status.RESOLVED, today
         elif rng.random() < 0.7:
-            issue.status, issue.resolved_on = Issue.OPEN, None
+            issue.status, issue.resolved_on = Issue.Status.OPEN, None
         else:
-            issue.status, issue.resolved_on = Issue.CLOSED, None
+            issue.status, issue.resolved_on = Issue.Status.CLOSED, None
         issue.save()
     pks = [issue.pk for issue in rng.sample(issues, 10)]
     Issue.objects.filter(pk__in=pks).update(priority="p0")  # update()
@@ -278,7 +278,7 @@ def test_counted_one_by_one_as_if_counted_again():
     stored = set(InsightsCount.objects.values_list("kind", "day", "priority", "value", "n"))
     counted = counted_issues()
     InsightsState.objects.all().delete()
-    assert rollup.refresh() == Issue.objects.exclude(status=Issue.DRAFT).count()
+    assert rollup.refresh() == Issue.objects.exclude(status=Issue.Status.DRAFT).count()
     assert set(InsightsCount.objects.values_list("kind", "day", "priority", "value", "n")) == stored
     assert counted_issues() == counted
 
@@ -310,7 +310,7 @@ def test_triggers_record_what_insights_counts_and_nothing_else():
     Issue.objects.filter(pk=issue.pk).update(version=5, assignees=["maya-ml"])
     assert changes() == []
     for field, value in [
-        ("status", Issue.RESOLVED),
+        ("status", Issue.Status.RESOLVED),
         ("priority", "p2"),
         ("reported_date", ago(3)),
         ("target_date", ago(-3)),
@@ -368,7 +368,7 @@ def test_bulk_loads_leave_the_counts_up_to_date():
     call_command("seed_demo", count=40, stdout=io.StringIO())
     assert not InsightsChange.objects.exists()
     assert InsightsState.objects.exists()
-    assert InsightsIssue.objects.count() == Issue.objects.exclude(status=Issue.DRAFT).count()
+    assert InsightsIssue.objects.count() == Issue.objects.exclude(status=Issue.Status.DRAFT).count()
 
 
 def test_refresh_insights_command(capsys):

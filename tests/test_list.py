@@ -11,7 +11,7 @@ from issues.models import Issue
 from issues.search import PG_DOCUMENT
 from issues.views import browse
 from tests.factories import bulk_issues, make_issue
-from tests.test_query_counts import LIST_QUERIES
+from tests.query_support import LIST_QUERIES
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from issues.models import LoginFailure
-from tests.conftest import PASSWORD
+from tests.common_support import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("owner", "teammate")]
 

@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from issues import markdown
-from tests.conftest import EXAMPLES
+from issues import markdown, template
+from issues.serialization import clean, normalize
+from tests.common_support import EXAMPLES
 
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.json"))
 
@@ -30,7 +31,8 @@ def test_body_matches_golden_file(name):
 
 
 def minimal(**fields):
-    return {**load("minimal"), **fields}
+    """The minimal example with ``fields``, cleaned as every issue is before rendering (rule 4)."""
+    return clean({**load("minimal"), **fields})
 
 
 def section(body, start, end):
@@ -50,7 +52,7 @@ def test_crlf_and_trailing_spaces_are_normalised():
 
 
 def test_lone_cr_is_a_line_break():
-    assert markdown.normalize("a\rb") == "a\nb"
+    assert normalize("a\rb") == "a\nb"
 
 
 def test_multiline_business_impact_is_followed_by_blank_line():
@@ -86,7 +88,7 @@ def test_quotes_and_backslashes_in_name_are_escaped_in_front_matter_only():
 
 
 def test_user_checklist_items_follow_the_template_items():
-    todo = [{"text": t, "done": i == 0} for i, t in enumerate(markdown.TODO_ITEMS)]
+    todo = [{"text": t, "done": i == 0} for i, t in enumerate(template.TODO_ITEMS)]
     todo.append({"text": "Add an alert", "done": True})
     body = markdown.render_body(minimal(todo=todo))
     assert "- [ ] Deploy to production (if applicable)\n- [x] Add an alert\n\n" in body
@@ -95,7 +97,7 @@ def test_user_checklist_items_follow_the_template_items():
 
 def test_absent_checklists_are_the_template_items_unticked():
     body = markdown.render_body(minimal())
-    for item in markdown.TODO_ITEMS + markdown.READY_ITEMS + markdown.DONE_ITEMS:
+    for item in template.TODO_ITEMS + template.READY_ITEMS + template.DONE_ITEMS:
         assert f"- [ ] {item}\n" in body
     assert "- [x]" not in body
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from issues.markdown import render_document
 from issues.models import Issue
 from issues.serialization import create_issue, issue_to_dict, validate
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
 from tests.guided_support import full_steps, post_step, start_draft, step_url
 
 pytestmark = pytest.mark.django_db

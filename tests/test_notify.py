@@ -12,37 +12,12 @@ from django_tasks_db.models import DBTaskResult
 
 from issues import notify
 from issues.models import Issue, Notification, Profile
-from issues.tracking import change_status, tracked_issues
+from issues.tracking import change_status
 from tests.factories import make_issue
 from tests.guided_support import logged_in
+from tests.notify_support import sent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(django_user_model):
-    """A reporter, two assignees (one who wants no assignment mail) and a bystander."""
-    users = {}
-    for name, login, extra in [
-        ("rita", "rita-r", {}),
-        ("maya", "maya-ml", {"notify_new_urgent": True}),
-        ("quiet", "quiet-q", {"notify_assigned": False, "notify_activity": False}),
-        ("ben", None, {"notify_new_urgent": True}),
-    ]:
-        user = django_user_model.objects.create_user(name, email=f"{name}@example.org")
-        Profile.objects.create(user=user, github_login=login, **extra)
-        users[name] = user
-    return users
-
-
-@pytest.fixture
-def webhook_url(settings):
-    settings.DSKIT_SLACK_WEBHOOK_URL = "http://127.0.0.1:9/hook"
-    settings.DSKIT_BASE_URL = "https://dskit.example.org"
-
-
-def sent(**filters):
-    return sorted((n.kind, n.channel, n.address) for n in Notification.objects.filter(**filters))
 
 
 def test_new_p0_goes_to_assignees_opted_in_people_and_the_webhook(people, webhook_url):
@@ -86,7 +61,7 @@ def test_status_moves_and_updates_tell_reporter_and_assignees(people, webhook_ur
     client = logged_in(people["maya"])
     response = client.post(
         reverse("issue-status", args=[issue.pk]),
-        {"status": Issue.IN_PROGRESS, "version": issue.version, "confirm": "on"},
+        {"status": Issue.Status.IN_PROGRESS, "version": issue.version, "confirm": "on"},
     )
     assert response.status_code == 302
     # Not maya (who moved it), not quiet (who opted out of activity).
@@ -116,13 +91,13 @@ def test_status_moves_and_updates_tell_reporter_and_assignees(people, webhook_ur
 
 def test_resolving_records_the_day_and_reopening_clears_it(people):
     issue = make_issue(reporter=people["rita"], priority="p1")
-    for status in (Issue.IN_PROGRESS, Issue.RESOLVED, Issue.CLOSED):
-        loaded = tracked_issues().get(pk=issue.pk)
+    for status in (Issue.Status.IN_PROGRESS, Issue.Status.RESOLVED, Issue.Status.CLOSED):
+        loaded = Issue.objects.listed().with_rows().get(pk=issue.pk)
         change_status(loaded, people["rita"], loaded.version, status)
     issue.refresh_from_db()
     assert issue.resolved_on == timezone.localdate()
-    loaded = tracked_issues().get(pk=issue.pk)
-    change_status(loaded, people["rita"], loaded.version, Issue.OPEN)
+    loaded = Issue.objects.listed().with_rows().get(pk=issue.pk)
+    change_status(loaded, people["rita"], loaded.version, Issue.Status.OPEN)
     issue.refresh_from_db()
     assert issue.resolved_on is None
 

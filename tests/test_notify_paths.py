@@ -10,12 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from issues.models import Issue, Notification
-from tests.api_support import Api, full_json
-from tests.test_api_intake import ALERTMANAGER, payload
-from tests.test_github_webhook import delivery, filed, post, secret  # noqa: F401
-from tests.test_notify import people, sent, webhook_url  # noqa: F401
-from tests.test_quick import URL as QUICK
-from tests.test_quick import VALID as QUICK_VALID
+from tests.api_support import ALERTMANAGER, Api, full_json, payload
+from tests.notify_support import sent
+from tests.quick_support import URL as QUICK
+from tests.quick_support import VALID as QUICK_VALID
+from tests.webhook_support import delivery, post
 
 pytestmark = pytest.mark.django_db
 

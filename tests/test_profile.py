@@ -66,7 +66,7 @@ def test_assignee_me_and_my_work(owner, teammate, stranger):
     reported = make_issue(name="Reported by me", priority="p3", reporter=owner)
     make_issue(name="Theirs", priority="p0", assignees=["bob"], reporter=teammate)
     make_issue(name="Mine but closed", priority="p0", assignees=["maya-ml"], status="closed")
-    make_issue(name="My draft", reporter=owner, status=Issue.DRAFT, priority="")
+    make_issue(name="My draft", reporter=owner, status=Issue.Status.DRAFT, priority="")
 
     client = logged_in(owner)
     listed = client.get(reverse("issue-list") + "?assignee=me").content.decode()

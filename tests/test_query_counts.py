@@ -18,7 +18,8 @@ from django.urls import reverse
 
 from issues.models import IssueChange
 from issues.serialization import create_issue
-from tests.conftest import EXAMPLES
+from tests.common_support import EXAMPLES
+from tests.query_support import DETAIL_QUERIES, EXPORT_QUERIES, LIST_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +75,6 @@ def test_the_benchmark_floor_makes_no_query(client, django_assert_num_queries):
     assert response.status_code == 200
 
 
-# session + user, the count (at most COUNT_BOUND issues), the page's ids (IdPaginator), its
-# issues with their checklist progress, the user's drafts
-LIST_QUERIES = 6
-
-
 @pytest.mark.parametrize(
     "query",
     [
@@ -95,12 +91,6 @@ def test_issue_list(owner_client, owner, django_assert_num_queries, query):
     assert_fixed(owner_client, owner, django_assert_num_queries, lambda _: url, LIST_QUERIES)
 
 
-# session + user, the issue's version (issues/issuecache.py), the issue, its milestones,
-# checklist items, updates (with authors), metrics, links, history; only the first three for a
-# 304 and when the rows are in the cache (tests/test_issuecache.py)
-DETAIL_QUERIES = 10
-
-
 def test_issue_page(owner_client, owner, django_assert_num_queries):
     assert_fixed(
         owner_client,
@@ -109,11 +99,6 @@ def test_issue_page(owner_client, owner, django_assert_num_queries):
         lambda issue: reverse("issue-detail", args=[issue.pk]),
         DETAIL_QUERIES,
     )
-
-
-# session + user, the issue's version, the issue, its milestones, checklist items, updates,
-# metrics, links; only the first three for a 304 and when the document is in the cache
-EXPORT_QUERIES = 9
 
 
 @pytest.mark.parametrize("name", ["issue-export-md", "issue-body-md"])

@@ -1,31 +1,16 @@
 """Quick issue: one screen, one POST, an open issue; the rest of the template later."""
 
 import datetime
-import re
 
 import pytest
 
 from issues.models import Issue
 from tests.guided_support import label_of
+from tests.quick_support import URL, VALID, focused
 
 pytestmark = pytest.mark.django_db
 
-URL = "/issues/new/quick/"
-VALID = {
-    "name": "Fraud model returns 500s",
-    "priority": "p0",
-    "type": "deployment",
-    "environment": "production",
-    "related_project": "fraud-v7",
-    "description": "Every request since 02:10 fails.\n- [ ] roll back",
-}
 
-
-def focused(html):
-    """The id of the first field with the autofocus attribute (a radio group has it on each
-    choice; the browser focuses the first)."""
-    pattern = r'<(?:input|textarea|select)\b[^>]*\bautofocus\b[^>]*\bid="([^"]+)"'
-    return re.findall(pattern, html)[0]
 
 
 def test_the_form_has_the_templates_fields_and_the_cursor_in_issue_name(owner_client):
@@ -44,7 +29,7 @@ def test_one_post_makes_an_open_issue_reported_today(owner_client, owner):
     response = owner_client.post(URL, VALID)
     issue = Issue.objects.get()
     assert response.url == f"/issues/{issue.pk}/"
-    assert (issue.status, issue.priority, issue.reporter) == (Issue.OPEN, "p0", owner)
+    assert (issue.status, issue.priority, issue.reporter) == (Issue.Status.OPEN, "p0", owner)
     assert issue.reported_date == datetime.date.today()
     assert (issue.environment, issue.related_project) == ("production", "fraud-v7")
     page = owner_client.get(response.url).text
@@ -83,7 +68,7 @@ def test_the_definition_of_ready_gate_still_applies(owner_client):
         f"/issues/{issue.pk}/status/", {"status": "in_progress", "version": issue.version}
     )
     assert response.status_code == 200 and "Definition of Ready" in response.text
-    assert Issue.objects.get(pk=issue.pk).status == Issue.OPEN
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.OPEN
 
 
 def test_creation_goes_through_one_function(owner_client, monkeypatch):

@@ -9,14 +9,14 @@ from html import escape
 
 import pytest
 
-from issues import markdown
+from issues import markdown, template
+from issues.badges import PRIORITY_BADGES, priority_badge
 from issues.models import Issue
-from issues.templatetags.browse_tags import PRIORITY_BADGES, priority_badge
 from tests.factories import BASE, make_issue
 
-TYPES = [value for value, _ in Issue.TYPE_CHOICES]
-ENVIRONMENTS = [value for value, _ in Issue.ENVIRONMENT_CHOICES]
-PRIORITIES = [value for value, _ in Issue.PRIORITY_CHOICES]
+TYPES = [value for value, _ in Issue.Type.choices]
+ENVIRONMENTS = [value for value, _ in Issue.Environment.choices]
+PRIORITIES = [value for value, _ in Issue.Priority.choices]
 
 
 def lines(text):
@@ -24,25 +24,25 @@ def lines(text):
 
 
 def test_every_type_has_a_label_of_its_own():
-    assert set(TYPES) == set(markdown.TYPE_LABELS)
-    labels = [markdown.TYPE_LABELS[value] for value in TYPES]
+    assert set(TYPES) == set(template.TYPE_LABELS)
+    labels = [template.TYPE_LABELS[value] for value in TYPES]
     assert len(set(labels)) == len(labels)
-    assert all(label and label != markdown.NO_RESPONSE for label in labels)
+    assert all(label and label != template.NO_RESPONSE for label in labels)
 
 
-@pytest.mark.parametrize(("value", "label"), Issue.TYPE_CHOICES)
+@pytest.mark.parametrize(("value", "label"), Issue.Type.choices)
 def test_each_type_is_written_as_its_label(value, label):
     body = markdown.render_body({**BASE, "type": value})
     assert f"**Type of Issue:** {label}" in lines(body)
-    assert f"**Type of Issue:** {markdown.TYPE_LABELS[value]}" in lines(body)
+    assert f"**Type of Issue:** {template.TYPE_LABELS[value]}" in lines(body)
 
 
 def test_an_unknown_type_is_no_response_not_a_crash():
     body = markdown.render_body({**BASE, "type": "quantum"})
-    assert f"**Type of Issue:** {markdown.NO_RESPONSE}" in lines(body)
+    assert f"**Type of Issue:** {template.NO_RESPONSE}" in lines(body)
 
 
-@pytest.mark.parametrize(("value", "label"), Issue.ENVIRONMENT_CHOICES)
+@pytest.mark.parametrize(("value", "label"), Issue.Environment.choices)
 def test_each_environment_is_written_as_the_template_writes_it(value, label):
     body = markdown.render_body({**BASE, "environment": value})
     assert f"- Environment: {label}" in lines(body)
@@ -50,10 +50,10 @@ def test_each_environment_is_written_as_the_template_writes_it(value, label):
 
 def test_no_environment_is_no_response():
     body = markdown.render_body({**BASE, "environment": ""})
-    assert f"- Environment: {markdown.NO_RESPONSE}" in lines(body)
+    assert f"- Environment: {template.NO_RESPONSE}" in lines(body)
 
 
-@pytest.mark.parametrize(("value", "label"), Issue.PRIORITY_CHOICES)
+@pytest.mark.parametrize(("value", "label"), Issue.Priority.choices)
 def test_each_priority_is_written_labelled_and_in_the_legends(value, label):
     data = {**BASE, "priority": value}
     body = markdown.render_body(data)
@@ -66,7 +66,7 @@ def test_each_priority_is_written_labelled_and_in_the_legends(value, label):
     assert f"labels: feature, @dskit, {label}\n" in markdown.render_front_matter(data)
 
 
-@pytest.mark.parametrize(("value", "label"), Issue.PRIORITY_CHOICES)
+@pytest.mark.parametrize(("value", "label"), Issue.Priority.choices)
 def test_each_priority_has_a_badge_on_the_list(value, label):
     assert value in PRIORITY_BADGES
     assert priority_badge(value) == f'<span class="badge {PRIORITY_BADGES[value]}">{label}</span>'
@@ -74,14 +74,14 @@ def test_each_priority_has_a_badge_on_the_list(value, label):
 
 def test_no_priority_is_no_response_and_no_label():
     data = {**BASE, "priority": ""}
-    assert f"**Priority:** {markdown.NO_RESPONSE}" in lines(markdown.render_body(data))
+    assert f"**Priority:** {template.NO_RESPONSE}" in lines(markdown.render_body(data))
     assert markdown.labels(data) == ["feature", "@dskit"]
     assert priority_badge("") == ""
 
 
 def test_the_legends_name_no_priority_the_model_lacks():
     legend_priorities = re.findall(r"`(!p\d)`", markdown.PRIORITY_LEGEND)
-    assert legend_priorities == [label for _, label in Issue.PRIORITY_CHOICES]
+    assert legend_priorities == [label for _, label in Issue.Priority.choices]
     assert set(PRIORITY_BADGES) == set(PRIORITIES)
 
 
@@ -99,12 +99,12 @@ def test_every_choice_reaches_the_list_and_the_issue_page(owner_client, owner):
     html = owner_client.get("/").text
     for issue, value, environment, priority in made:
         row = html.split(f'href="/issues/{issue.pk}/">Kind {value}</a>')[1].split("</tr>")[0]
-        type_label = escape(markdown.TYPE_LABELS[value])
+        type_label = escape(template.TYPE_LABELS[value])
         assert re.search(rf'data-label="Type of Issue">{re.escape(type_label)}</td>', row)
         assert f'data-label="Environment">{environment}</td>' in row
         assert re.search(rf'data-label="Priority"><span [^>]*>!{priority}</span></td>', row)
         body = owner_client.get(f"/issues/{issue.pk}/body.md").text
-        assert f"**Type of Issue:** {markdown.TYPE_LABELS[value]}" in lines(body)
+        assert f"**Type of Issue:** {template.TYPE_LABELS[value]}" in lines(body)
         assert f"- Environment: {environment}" in lines(body)
         assert f"**Priority:** `!{priority}`" in lines(body)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from tests.conftest import PASSWORD
+from tests.common_support import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

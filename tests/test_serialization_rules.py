@@ -9,10 +9,12 @@ from issues.serialization import (
     SCHEMA,
     apply_dict,
     checklist_rows,
+    clean,
     issue_to_dict,
     validate,
     with_defaults,
 )
+from issues.template import CHECKLIST_ITEMS
 from tests.factories import make_issue
 from tests.guided_support import FULL
 
@@ -96,27 +98,25 @@ def test_with_defaults_fills_in_what_the_importer_stores():
     assert full["users_affected"] == "u\nv"
     assert full["reported_date"] == datetime.date.today().isoformat()
     assert full["target_date"] is None
-    assert full["status"] == Issue.OPEN
+    assert full["status"] == Issue.Status.OPEN
     for key in ("related_project", "expected_behavior", "proposed_solution", "data_involved"):
         assert full[key] == ""
     for key in ("frameworks", "milestones", "updates", "assignees"):
         assert full[key] == []
     assert full["environment"] == ""
     for key, checklist in [
-        ("todo", ChecklistItem.TODO),
-        ("definition_of_ready", ChecklistItem.READY),
-        ("definition_of_done", ChecklistItem.DONE),
+        ("todo", ChecklistItem.Kind.TODO),
+        ("definition_of_ready", ChecklistItem.Kind.READY),
+        ("definition_of_done", ChecklistItem.Kind.DONE),
     ]:
-        assert full[key] == [
-            {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[checklist]
-        ]
+        assert full[key] == [{"text": text, "done": False} for text in CHECKLIST_ITEMS[checklist]]
     given = [{"text": "Mine", "done": True}]
     assert with_defaults({**MINIMAL, "todo": given})["todo"] == given
 
 
 def test_checklist_rows_know_the_templates_items_by_position_and_text():
     issue = Issue(pk=1)
-    template = ChecklistItem.TEMPLATE_ITEMS[ChecklistItem.READY]
+    template = CHECKLIST_ITEMS[ChecklistItem.Kind.READY]
     items = [
         {"text": template[0] + "  ", "done": True},
         {"text": "Changed wording", "done": False},
@@ -124,12 +124,13 @@ def test_checklist_rows_know_the_templates_items_by_position_and_text():
         *({"text": text, "done": False} for text in template[3:]),
         {"text": template[0], "done": False},
     ]
-    rows = checklist_rows(issue, "definition_of_ready", items)
+    cleaned = clean({"definition_of_ready": items})["definition_of_ready"]
+    rows = checklist_rows(issue, "definition_of_ready", cleaned)
     assert [row.from_template for row in rows] == [True, False, False, True, True, False]
     assert [row.position for row in rows] == list(range(len(items)))
     assert rows[0].text == template[0]
     assert rows[0].done is True
-    assert {row.checklist for row in rows} == {ChecklistItem.READY}
+    assert {row.checklist for row in rows} == {ChecklistItem.Kind.READY}
 
 
 @pytest.mark.django_db
@@ -147,10 +148,10 @@ def test_issue_to_dict_round_trips_and_names_the_github_issue(owner):
 @pytest.mark.django_db
 def test_issue_to_dict_gives_the_templates_items_for_a_checklist_without_rows(owner):
     issue = make_issue(owner)
-    ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.DONE).delete()
+    ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.Kind.DONE).delete()
     data = issue_to_dict(Issue.objects.get(pk=issue.pk))
     assert data["definition_of_done"] == [
-        {"text": text, "done": False} for text in ChecklistItem.TEMPLATE_ITEMS[ChecklistItem.DONE]
+        {"text": text, "done": False} for text in CHECKLIST_ITEMS[ChecklistItem.Kind.DONE]
     ]
     assert "github" not in data
 
@@ -175,7 +176,7 @@ def test_apply_dict_writes_only_the_keys_given(owner):
 def test_apply_dict_ticks_by_position_and_leaves_later_items(owner):
     issue = make_issue(owner)
     ChecklistItem.objects.create(
-        issue=issue, checklist=ChecklistItem.TODO, position=6, text="Added later", done=True
+        issue=issue, checklist=ChecklistItem.Kind.TODO, position=6, text="Added later", done=True
     )
     todo = [
         {"text": text, "done": i in (0, 2)}
@@ -183,7 +184,7 @@ def test_apply_dict_ticks_by_position_and_leaves_later_items(owner):
     ]
     apply_dict(issue, {"todo": todo, "milestones": [{"title": "M", "date": "2026-02-03"}]})
     ticks = list(
-        ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.TODO)
+        ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.Kind.TODO)
         .order_by("position")
         .values_list("done", flat=True)
     )
@@ -192,5 +193,5 @@ def test_apply_dict_ticks_by_position_and_leaves_later_items(owner):
     assert milestones == [(0, "M", datetime.date(2026, 2, 3))]
     # The other checklists are not touched.
     assert not ChecklistItem.objects.filter(
-        issue=issue, checklist=ChecklistItem.READY, done=True
+        issue=issue, checklist=ChecklistItem.Kind.READY, done=True
     ).exists()

@@ -3,6 +3,7 @@
 import pytest
 
 from issues.models import ChecklistItem, Issue, IssueChange, Update
+from issues.template import CHECKLIST_ITEMS
 from tests.factories import make_issue
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +13,8 @@ def ticked(texts):
     return [{"text": text, "done": True} for text in texts]
 
 
-READY = ticked(ChecklistItem.TEMPLATE_ITEMS[ChecklistItem.READY])
-DONE = ticked(ChecklistItem.TEMPLATE_ITEMS[ChecklistItem.DONE])
+READY = ticked(CHECKLIST_ITEMS[ChecklistItem.Kind.READY])
+DONE = ticked(CHECKLIST_ITEMS[ChecklistItem.Kind.DONE])
 
 
 def move(client, issue, status, **extra):

@@ -11,29 +11,30 @@ import pytest
 
 from issues import tracking
 from issues.models import ChecklistItem, Issue, IssueChange, Update
+from issues.template import CHECKLIST_ITEMS
 from tests.factories import make_issue
 
 pytestmark = pytest.mark.django_db
 
-STATUSES = [value for value, _ in Issue.STATUS_CHOICES]
+STATUSES = [value for value, _ in Issue.Status.choices]
 # Statuses an issue can be in on its page (a draft has no issue page).
-LIFE = [status for status in STATUSES if status != Issue.DRAFT]
+LIFE = [status for status in STATUSES if status != Issue.Status.DRAFT]
 PAIRS = [(old, new) for old in LIFE for new in [*STATUSES, "nonsense"]]
 ALLOWED = [(old, new) for old, new in PAIRS if new in tracking.TRANSITIONS.get(old, [])]
 REFUSED = [pair for pair in PAIRS if pair not in ALLOWED]
 GATED = [(old, new) for old, new in ALLOWED if new in tracking.GATES]
 UNGATED = [(old, new) for old, new in ALLOWED if new not in tracking.GATES]
 CHECKLIST_KEYS = {
-    ChecklistItem.TODO: "todo",
-    ChecklistItem.READY: "definition_of_ready",
-    ChecklistItem.DONE: "definition_of_done",
+    ChecklistItem.Kind.TODO: "todo",
+    ChecklistItem.Kind.READY: "definition_of_ready",
+    ChecklistItem.Kind.DONE: "definition_of_done",
 }
 
 
 def checklists(done):
     """Every checklist of the template, all ticked or none."""
     return {
-        key: [{"text": text, "done": done} for text in ChecklistItem.TEMPLATE_ITEMS[checklist]]
+        key: [{"text": text, "done": done} for text in CHECKLIST_ITEMS[checklist]]
         for checklist, key in CHECKLIST_KEYS.items()
     }
 
@@ -142,11 +143,15 @@ def test_unmet_gate_is_exact_at_the_last_item(owner, status):
     checklist = tracking.GATES[status]
     data = checklists(done=True)
     data[CHECKLIST_KEYS[checklist]][0]["done"] = False
-    short = tracking.tracked_issues().get(pk=make_issue(owner, **data).pk)
+    short = Issue.objects.listed().with_rows().get(pk=make_issue(owner, **data).pk)
     assert tracking.unmet_gate(short, status) == checklist
-    complete = tracking.tracked_issues().get(pk=make_issue(owner, **checklists(done=True)).pk)
+    complete = (
+        Issue.objects.listed().with_rows().get(pk=make_issue(owner, **checklists(done=True)).pk)
+    )
     assert tracking.unmet_gate(complete, status) is None
-    empty = tracking.tracked_issues().get(pk=make_issue(owner, **checklists(done=False)).pk)
+    empty = (
+        Issue.objects.listed().with_rows().get(pk=make_issue(owner, **checklists(done=False)).pk)
+    )
     for other in LIFE:
         if other not in tracking.GATES:
             assert tracking.unmet_gate(empty, other) is None

@@ -6,19 +6,20 @@ import pytest
 
 from issues import tracking
 from issues.models import ChecklistItem, Issue, IssueChange, Update
+from issues.template import CHECKLIST_ITEMS
 from tests.factories import make_issue
 
 pytestmark = pytest.mark.django_db
 
 
 def load(issue):
-    return tracking.tracked_issues().get(pk=issue.pk)
+    return Issue.objects.listed().with_rows().get(pk=issue.pk)
 
 
-def test_tracked_issues_leave_out_drafts(owner):
+def test_listed_issues_leave_out_drafts(owner):
     issue = make_issue(owner)
-    make_issue(owner, status=Issue.DRAFT)
-    assert list(tracking.tracked_issues()) == [issue]
+    make_issue(owner, status=Issue.Status.DRAFT)
+    assert list(Issue.objects.listed().with_rows()) == [issue]
 
 
 def test_a_change_bumps_the_version_once_and_records_the_history(owner):
@@ -58,11 +59,11 @@ def test_correct_update_changes_date_and_text(owner):
 
 def test_added_items_go_after_the_last_even_in_an_empty_list(owner):
     issue = load(make_issue(owner, todo=[]))
-    ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.TODO).delete()
-    tracking.add_item(load(issue), owner, 1, ChecklistItem.TODO, "First")
-    tracking.add_item(load(issue), owner, 2, ChecklistItem.TODO, "Second")
+    ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.Kind.TODO).delete()
+    tracking.add_item(load(issue), owner, 1, ChecklistItem.Kind.TODO, "First")
+    tracking.add_item(load(issue), owner, 2, ChecklistItem.Kind.TODO, "Second")
     positions = list(
-        ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.TODO)
+        ChecklistItem.objects.filter(issue=issue, checklist=ChecklistItem.Kind.TODO)
         .order_by("position")
         .values_list("text", "position", "from_template")
     )
@@ -75,27 +76,27 @@ def test_added_items_go_after_the_last_even_in_an_empty_list(owner):
 
 def test_ticks_toggle_exactly_the_differences_and_a_no_op_changes_nothing(owner):
     issue = load(make_issue(owner))
-    items = tracking.items_of(issue, ChecklistItem.READY)
-    assert [item.checklist for item in items] == [ChecklistItem.READY] * 5
-    tracking.set_ticks(issue, owner, 1, ChecklistItem.READY, {items[0].pk, items[2].pk})
+    items = tracking.items_of(issue, ChecklistItem.Kind.READY)
+    assert [item.checklist for item in items] == [ChecklistItem.Kind.READY] * 5
+    tracking.set_ticks(issue, owner, 1, ChecklistItem.Kind.READY, {items[0].pk, items[2].pk})
     issue = load(issue)
-    assert tracking.progress(issue, ChecklistItem.READY) == (2, 5)
-    assert tracking.progress(issue, ChecklistItem.DONE) == (0, 6)
-    tracking.set_ticks(issue, owner, 2, ChecklistItem.READY, {items[0].pk, items[2].pk})
+    assert tracking.progress(issue, ChecklistItem.Kind.READY) == (2, 5)
+    assert tracking.progress(issue, ChecklistItem.Kind.DONE) == (0, 6)
+    tracking.set_ticks(issue, owner, 2, ChecklistItem.Kind.READY, {items[0].pk, items[2].pk})
     assert Issue.objects.get(pk=issue.pk).version == 2
     assert IssueChange.objects.count() == 1
     with pytest.raises(tracking.StaleIssue):
-        tracking.set_ticks(issue, owner, 1, ChecklistItem.READY, {items[0].pk, items[2].pk})
-    tracking.set_ticks(issue, owner, 2, ChecklistItem.READY, {items[2].pk})
+        tracking.set_ticks(issue, owner, 1, ChecklistItem.Kind.READY, {items[0].pk, items[2].pk})
+    tracking.set_ticks(issue, owner, 2, ChecklistItem.Kind.READY, {items[2].pk})
     issue = load(issue)
-    done = [item.done for item in tracking.items_of(issue, ChecklistItem.READY)]
+    done = [item.done for item in tracking.items_of(issue, ChecklistItem.Kind.READY)]
     assert done == [False, False, True, False, False]
 
 
 def test_a_new_issue_has_every_template_checklist_as_rows_from_creation(owner):
     """tracking.ensure_checklists is gone: the rows exist from creation (migration 0012)."""
     issue = load(make_issue(owner))
-    for checklist, texts in ChecklistItem.TEMPLATE_ITEMS.items():
+    for checklist, texts in CHECKLIST_ITEMS.items():
         rows = tracking.items_of(issue, checklist)
         assert [row.text for row in rows] == list(texts)
         assert [row.position for row in rows] == list(range(len(texts)))
@@ -106,16 +107,16 @@ def test_a_new_issue_has_every_template_checklist_as_rows_from_creation(owner):
 
 def test_change_status_logs_who_and_dates_it_today(owner):
     issue = load(make_issue(owner))
-    tracking.change_status(issue, owner, 1, Issue.IN_PROGRESS)
+    tracking.change_status(issue, owner, 1, Issue.Status.IN_PROGRESS)
     update = Update.objects.get(issue=issue)
     assert update.author == owner
     assert update.date == datetime.date.today()
-    assert Issue.objects.get(pk=issue.pk).status == Issue.IN_PROGRESS
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.IN_PROGRESS
 
 
 def test_every_change_is_recorded_as_the_users(owner):
     issue = load(make_issue(owner, updates=[{"date": "2026-01-01", "text": "Old"}]))
-    tracking.add_item(issue, owner, 1, ChecklistItem.TODO, "Mine")
+    tracking.add_item(issue, owner, 1, ChecklistItem.Kind.TODO, "Mine")
     item = ChecklistItem.objects.get(issue=issue, text="Mine")
     tracking.remove_item(load(issue), owner, 2, item)
     update = issue.updates.get()

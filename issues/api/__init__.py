@@ -6,8 +6,10 @@ their JSON bodies themselves, so that an invalid issue gets the same messages as
 """
 
 import copy
+import functools
 
 from django.http import Http404
+from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -142,9 +144,21 @@ def on_not_found(request, exc):
     return response(404, str(exc) or "Not found.")
 
 
+def unknown_path(request, rest):
+    """Any other path under /api/v1/ (its root too): a problem, not the site's HTML 404 page."""
+    return response(
+        404, f"There is no API endpoint /api/v1/{rest}: the endpoints are listed at /api/v1/docs."
+    )
+
+
 def urls():
-    """The API's URL patterns; the API authenticates itself, so the login redirect is off."""
+    """The API's URL patterns, then every other path under it as a problem+json 404; the API
+    authenticates itself, so the login redirect is off."""
     patterns, app_name, namespace = api.urls
+    patterns = [*patterns, re_path(r"^(?P<rest>.+)$", unknown_path)]
+    for pattern in patterns:
+        if pattern.name == "api-root":  # kept: django-ninja finds its prefix by this name
+            pattern.callback = functools.partial(unknown_path, rest="")
     for pattern in patterns:
         pattern.callback.login_required = False
     return patterns, app_name, namespace

@@ -7,10 +7,8 @@ from django.db.models import Q
 from django.http import JsonResponse
 
 from issues.api.problems import Problem
-from issues.exports import RELATED
 from issues.models import Issue
 from issues.serialization import issue_to_dict
-from issues.tracking import tracked_issues
 
 
 def read_json(request):
@@ -45,15 +43,17 @@ def get_issue(request, pk, *, write=False):
     One's own draft can be read; it is changed only in the guided form (409).
     """
     if write:
-        issue = tracked_issues().filter(pk=pk).first()
+        issue = Issue.objects.listed().with_rows().filter(pk=pk).first()
         if (
             issue is None
-            and Issue.objects.filter(pk=pk, status=Issue.DRAFT, reporter=request.user).exists()
+            and Issue.objects.filter(
+                pk=pk, status=Issue.Status.DRAFT, reporter=request.user
+            ).exists()
         ):
             raise Problem(409, "This issue is a draft: finish it in the guided form first.")
     else:
-        queryset = Issue.objects.exclude(Q(status=Issue.DRAFT) & ~Q(reporter=request.user))
-        issue = queryset.prefetch_related(*RELATED).filter(pk=pk).first()
+        queryset = Issue.objects.exclude(Q(status=Issue.Status.DRAFT) & ~Q(reporter=request.user))
+        issue = queryset.with_rows().filter(pk=pk).first()
     if issue is None:
         raise Problem(404, f"There is no issue {pk}.")
     return issue

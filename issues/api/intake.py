@@ -16,6 +16,7 @@ from issues import intake
 from issues.api.auth import scope
 from issues.api.common import json_response, read_json
 from issues.api.problems import Problem
+from issues.limits import SHORT_TEXT_MAX_LENGTH
 from issues.models import ApiToken
 from issues.serialization import SCHEMA
 
@@ -65,12 +66,13 @@ class Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dedupe_key: str = Field(min_length=1, max_length=200)
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=SHORT_TEXT_MAX_LENGTH)
     description: str = ""
+    # Issue.Priority's values, spelled out for the OpenAPI document (a test checks they agree).
     priority: Literal["p0", "p1", "p2", "p3"] | None = None
     severity: str = ""
     environment: str = ""
-    model: str = Field("", max_length=200)
+    model: str = Field("", max_length=SHORT_TEXT_MAX_LENGTH)
     type: str = ""
     status: Literal["firing", "resolved"] = "firing"
     links: list[dict] = []

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from issues.serialization import (
     apply_dict,
     create_issue,
     issue_to_dict,
+    normalize,
     validate,
     validate_item,
 )
@@ -43,7 +45,6 @@ from issues.tracking import (
     items_of,
     set_ticks,
     tracked_change,
-    tracked_issues,
     unmet_gate,
 )
 
@@ -98,7 +99,7 @@ LIST_PARAMETERS = [
 def list_issues(request):
     page = request.GET.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
-    issue_filter = IssueFilter(request.GET, tracked_issues(), request=request)
+    issue_filter = IssueFilter(request.GET, Issue.objects.listed().with_rows(), request=request)
     start = (page - 1) * PAGE_SIZE
     issues = list(issue_filter.qs[start : start + PAGE_SIZE + 1])
     next_url = None
@@ -172,8 +173,8 @@ def create(request):
     try:
         with transaction.atomic():
             issue = create_issue(data, reporter=request.user)
-            issue = tracked_issues().get(pk=issue.pk)
-            if issue.status != Issue.DRAFT:
+            issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
+            if issue.status != Issue.Status.DRAFT:
                 notify.issue_created(issue, request.user)
             body = json.dumps(issue_json(request, issue), ensure_ascii=False)
             location = request.build_absolute_uri(f"{request.path}/{issue.pk}")
@@ -238,7 +239,7 @@ def _object(data):
 
 
 def _changed(request, issue, status=200):
-    issue = tracked_issues().get(pk=issue.pk)
+    issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
     return json_response(issue_json(request, issue), status=status, ETag=etag(issue))
 
 
@@ -298,12 +299,12 @@ def post_update(request, pk: int):
     if problems:
         raise invalid(problems, detail="The request body is not a valid update.")
     date = datetime.date.fromisoformat(data["date"])
-    text = markdown.normalize(data["text"])
+    text = normalize(data["text"])
     _write(request, issue, lambda version: add_update(issue, request.user, version, date, text))
     return _changed(request, issue, status=201)
 
 
-CHECKLIST_BODY = {
+CHECKLIST_BODY: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
@@ -358,7 +359,7 @@ def post_checklist(request, pk: int, key: str):
     def change(version):
         set_ticks(issue, request.user, version, checklist, done)
         for text in added:
-            add_item(issue, request.user, issue.version, checklist, markdown.normalize(text))
+            add_item(issue, request.user, issue.version, checklist, normalize(text))
 
     _write(request, issue, change)
     return _changed(request, issue)
@@ -389,8 +390,8 @@ def post_status(request, pk: int):
     status, reason = data.get("status"), data.get("override_reason", "")
     if not isinstance(reason, str):
         raise invalid(["override_reason: must be a string"])
-    reason = markdown.normalize(reason)
-    if not isinstance(status, str) or status not in STATUS_LABELS or status == issue.DRAFT:
+    reason = normalize(reason)
+    if not isinstance(status, str) or status not in STATUS_LABELS or status == Issue.Status.DRAFT:
         raise invalid([f"status: {status!r} is not one of {', '.join(map(repr, TRANSITIONS))}"])
     if status not in TRANSITIONS.get(issue.status, []):
         allowed = ", ".join(TRANSITIONS.get(issue.status, [])) or "none"

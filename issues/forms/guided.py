@@ -14,17 +14,36 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from issues import deadlines, markdown
+from issues import deadlines, markdown, template
 from issues.forms import ascii_int
-from issues.limits import GITHUB_BODY_LIMIT
+from issues.limits import (
+    GITHUB_BODY_LIMIT,
+    LINK_TARGET_MAX_LENGTH,
+    METRIC_NAME_MAX_LENGTH,
+    METRIC_UNIT_MAX_LENGTH,
+    ROWS_MAX,
+    SHORT_TEXT_MAX_LENGTH,
+)
 from issues.models import Issue, Link, Metric
-from issues.serialization import LINK_SCHEMES, SCHEMA, TEXT_KEYS, has_visible_character
+from issues.serialization import (
+    LINK_SCHEMES,
+    SCHEMA,
+    TEXT_KEYS,
+    clean,
+    has_visible_character,
+    iso_date,
+)
 
 LOGIN_RE = re.compile(SCHEMA["properties"]["assignees"]["items"]["pattern"])
 PRIORITY_HELP = format_html(
     '<ul class="mb-0">{}</ul>',
     format_html_join(
-        "", "<li><code>{}</code>: {}</li>", re.findall(r"`(!p\d)`: (.*)", markdown.PRIORITY_LEGEND)
+        "",
+        "<li><code>{}</code>: {}</li>",
+        (
+            (template.priority_label(priority), meaning)
+            for priority, meaning in template.PRIORITY_MEANINGS.items()
+        ),
     ),
 )
 
@@ -48,6 +67,11 @@ def _text(label, help_text, required=False, single_line=True, max_length=None):
     return forms.CharField(label=label, help_text=help_text, required=required, **kind)
 
 
+def _field(key, required=False, single_line=True, max_length=None):
+    """A text field of the template: its label, and its placeholder as the hint."""
+    return _text(template.FIELD_LABELS[key], template.hint(key), required, single_line, max_length)
+
+
 def _date(label, help_text=""):
     return forms.DateField(
         label=label,
@@ -59,10 +83,6 @@ def _date(label, help_text=""):
 
 def _comma_list(value):
     return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def _field_error_items(form, label_prefix=""):
@@ -107,7 +127,7 @@ def _no_rows_unless_posted(data, prefix):
 class StepForm(forms.Form):
     """A step of the guided form; subclasses list the JSON form ``keys`` they collect."""
 
-    keys = ()
+    keys: tuple[str, ...] = ()
 
     def __init__(self, data=None, *, issue_data, **kwargs):
         self.issue_data = issue_data
@@ -136,9 +156,9 @@ class StepForm(forms.Form):
         return cleaned
 
     def check_body_length(self):
-        """GitHub refuses bodies over 65,536 characters: report it at the longest text when
-        shortening that text alone can fix it (otherwise "Create issue" reports it)."""
-        data = {**self.issue_data, **self.to_dict()}
+        """GitHub refuses bodies over GITHUB_BODY_LIMIT characters: report it at the longest
+        text when shortening that text alone can fix it (otherwise "Create issue" reports it)."""
+        data = clean({**self.issue_data, **self.to_dict()})
         over = len(markdown.render_body(data)) - GITHUB_BODY_LIMIT
         longest = max(TEXT_KEYS, key=lambda key: len(data.get(key) or ""))
         if over > 0 and longest in self.fields and len(data[longest]) > over:
@@ -153,22 +173,13 @@ class StepForm(forms.Form):
 class OverviewForm(StepForm):
     keys = ("name", "type", "related_project")
 
-    name = _text(
-        "Issue Name",
-        "Provide a concise, descriptive name for the ML engineering issue",
-        required=True,
-        max_length=200,
-    )
+    name = _field("name", required=True, max_length=SHORT_TEXT_MAX_LENGTH)
     type = forms.ChoiceField(
-        label="Type of Issue",
-        help_text="e.g., Model Performance, Data Pipeline, Deployment, Monitoring, etc.",
-        choices=[("", "Select one"), *Issue.TYPE_CHOICES],
+        label=template.FIELD_LABELS["type"],
+        help_text=template.hint("type"),
+        choices=[("", "Select one"), *Issue.Type.choices],
     )
-    related_project = _text(
-        "Related Model/Project",
-        "Specify the ML model or project this issue relates to",
-        max_length=200,
-    )
+    related_project = _field("related_project", max_length=SHORT_TEXT_MAX_LENGTH)
     # Names this form (a new one each time it is shown), so that posting it twice, as a
     # double click on "Next" does, makes one draft.
     start = forms.UUIDField(required=False, widget=forms.HiddenInput)
@@ -196,38 +207,15 @@ class DetailsForm(StepForm):
         "links",
     )
 
-    description = _text(
-        "Issue Description",
-        "Provide a detailed description of the issue. Include context, observed behavior, "
-        "and any relevant metrics or logs.",
-        required=True,
-        single_line=False,
-    )
-    expected_behavior = _text(
-        "Expected Behavior",
-        "Describe what the expected behavior or outcome should be once this issue is resolved.",
-        single_line=False,
-    )
-    proposed_solution = _text(
-        "Proposed Solution",
-        "If you have ideas on how to address this issue, outline them here. Include potential "
-        "approaches or techniques to investigate.",
-        single_line=False,
-    )
-    frameworks = _text(
-        "ML Framework/Libraries",
-        "List relevant ML frameworks and libraries, e.g., TensorFlow, PyTorch, scikit-learn",
-    )
-    data_involved = _text(
-        "Data Involved",
-        "Describe any datasets or data sources relevant to this issue",
-        single_line=False,
-    )
+    description = _field("description", required=True, single_line=False)
+    expected_behavior = _field("expected_behavior", single_line=False)
+    proposed_solution = _field("proposed_solution", single_line=False)
+    frameworks = _field("frameworks")
+    data_involved = _field("data_involved", single_line=False)
     environment = forms.ChoiceField(
-        label="Environment",
-        help_text="Specify the environment where this issue occurs, e.g., development, "
-        "staging, production",
-        choices=[("", "Not specified"), *Issue.ENVIRONMENT_CHOICES],
+        label=template.FIELD_LABELS["environment"],
+        help_text=template.hint("environment"),
+        choices=[("", "Not specified"), *Issue.Environment.choices],
         required=False,
     )
 
@@ -256,7 +244,7 @@ class DetailsForm(StepForm):
         initial["todo"] = "\n".join(
             item["text"]
             for item in issue_data.get("todo") or []
-            if item["text"] not in markdown.TODO_ITEMS
+            if item["text"] not in template.TODO_ITEMS
         )
         return initial
 
@@ -269,8 +257,8 @@ class DetailsForm(StepForm):
                     f"“{line[:20]}…” is too long: at most 300 characters per item."
                 )
         done = {item["text"]: item["done"] for item in self.issue_data.get("todo") or []}
-        texts = list(markdown.TODO_ITEMS) + [
-            line for line in lines if line not in markdown.TODO_ITEMS
+        texts = list(template.TODO_ITEMS) + [
+            line for line in lines if line not in template.TODO_ITEMS
         ]
         return [{"text": text, "done": done.get(text, False)} for text in dict.fromkeys(texts)]
 
@@ -312,27 +300,19 @@ class DetailsForm(StepForm):
 class ImpactForm(StepForm):
     keys = ("business_impact", "users_affected", "priority")
 
-    business_impact = _text(
-        "Business Impact",
-        "Describe how this issue affects business objectives or model performance",
-        single_line=False,
-    )
-    users_affected = _text(
-        "Users/Systems Affected",
-        "Estimate the number of users or systems impacted",
-        single_line=False,
-    )
+    business_impact = _field("business_impact", single_line=False)
+    users_affected = _field("users_affected", single_line=False)
     priority = forms.ChoiceField(
-        label="Priority",
+        label=template.FIELD_LABELS["priority"],
         help_text=PRIORITY_HELP,
-        choices=[("", "Select one"), *Issue.PRIORITY_CHOICES],
+        choices=[("", "Select one"), *Issue.Priority.choices],
     )
 
 
 class MilestoneForm(forms.Form):
     """One row of Milestones; a blank row is ignored, a half-filled one is an error."""
 
-    title = _text("Milestone", "", max_length=200)
+    title = _text("Milestone", "", max_length=SHORT_TEXT_MAX_LENGTH)
     date = _date("Date", help_text="")
 
     def clean(self):
@@ -351,7 +331,9 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=0, max_num=1000)
 class MetricForm(forms.Form):
     """One row of Metrics (what a monitor saw); a blank row is ignored."""
 
-    name = _text("Metric", "e.g. recall@0.5, PSI(age), p95 latency", max_length=100)
+    name = _text(
+        "Metric", "e.g. recall@0.5, PSI(age), p95 latency", max_length=METRIC_NAME_MAX_LENGTH
+    )
     value = forms.FloatField(label="Value", required=False)
     threshold = forms.FloatField(label="Threshold", required=False)
     baseline = forms.FloatField(label="Baseline", required=False)
@@ -361,7 +343,7 @@ class MetricForm(forms.Form):
         initial=Metric.HIGHER_IS_BETTER,
         required=False,
     )
-    unit = _text("Unit", "", max_length=20)
+    unit = _text("Unit", "", max_length=METRIC_UNIT_MAX_LENGTH)
     observed_at = forms.DateTimeField(
         label="Observed at",
         required=False,
@@ -416,9 +398,9 @@ class LinkForm(forms.Form):
     target = _text(
         "Target",
         "An http(s) URL, or an MLflow URI such as models:/fraud/12 or runs:/<id>/model",
-        max_length=2000,
+        max_length=LINK_TARGET_MAX_LENGTH,
     )
-    label = _text("Label", "", max_length=200)
+    label = _text("Label", "", max_length=SHORT_TEXT_MAX_LENGTH)
     FIELDS = ("kind", "target", "label")
 
     @staticmethod
@@ -446,8 +428,8 @@ class LinkForm(forms.Form):
         return cleaned
 
 
-MetricFormSet = forms.formset_factory(MetricForm, extra=0, max_num=50, validate_max=True)
-LinkFormSet = forms.formset_factory(LinkForm, extra=0, max_num=50, validate_max=True)
+MetricFormSet = forms.formset_factory(MetricForm, extra=0, max_num=ROWS_MAX, validate_max=True)
+LinkFormSet = forms.formset_factory(LinkForm, extra=0, max_num=ROWS_MAX, validate_max=True)
 
 
 class TimelineForm(StepForm):
@@ -455,8 +437,8 @@ class TimelineForm(StepForm):
 
     keys = ("reported_date", "target_date", "milestones", "assignees")
 
-    reported_date = _date("Reported Date")
-    target_date = _date("Target Resolution Date")
+    reported_date = _date(template.FIELD_LABELS["reported_date"])
+    target_date = _date(template.FIELD_LABELS["target_date"])
     assignees = _text("Assignees", "GitHub logins, separated by commas (@login works too)")
 
     def __init__(self, data=None, *, issue_data, **kwargs):
@@ -473,7 +455,9 @@ class TimelineForm(StepForm):
     def propose_target(self):
         """A new issue without a Target Resolution Date is offered its priority's deadline
         (README "Priority deadlines"); shown only, saved when the author saves the step."""
-        if self.issue_data.get("status") != Issue.DRAFT or self.issue_data.get("target_date"):
+        if self.issue_data.get("status") != Issue.Status.DRAFT or self.issue_data.get(
+            "target_date"
+        ):
             return
         priority = self.issue_data.get("priority")
         reported = self.initial["reported_date"]
@@ -525,10 +509,10 @@ class TimelineForm(StepForm):
     def to_dict(self):
         rows = self.milestones.cleaned_data if self.milestones.is_valid() else []
         return {
-            "reported_date": _iso(self.cleaned_data["reported_date"]),
-            "target_date": _iso(self.cleaned_data["target_date"]),
+            "reported_date": iso_date(self.cleaned_data["reported_date"]),
+            "target_date": iso_date(self.cleaned_data["target_date"]),
             "milestones": [
-                {"title": row["title"], "date": _iso(row["date"])}
+                {"title": row["title"], "date": iso_date(row["date"])}
                 for row in rows
                 if row.get("title") and row.get("date")
             ],
@@ -549,7 +533,7 @@ class ReviewForm(StepForm):
     keys = ("definition_of_ready",)
 
     ready = forms.TypedMultipleChoiceField(
-        label="This issue is ready to be worked on when:",
+        label=template.READY_INTRO,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -593,7 +577,7 @@ STEP_FORMS = {
 FORM_KEYS = tuple(key for form in STEP_FORMS.values() for key in form.keys)
 # What the user calls each of those keys (for messages about them).
 FIELD_LABELS = {
-    "milestones": "Milestones",
+    "milestones": template.MILESTONES,
     "metrics": "Metrics",
     "links": "Links",
     **{
@@ -602,6 +586,6 @@ FIELD_LABELS = {
         for key in form.keys
         if key in form.base_fields
     },
-    "todo": "To-Do List",
-    "definition_of_ready": "Definition of Ready",
+    "todo": template.TODO.title,
+    "definition_of_ready": template.READY.title,
 }

@@ -5,7 +5,7 @@ from django import forms
 from issues.importing import read_all
 
 MAX_FILES = 100
-MAX_BYTES = 1_000_000  # one file; the template body is far below it (GitHub's limit: 65,536)
+MAX_BYTES = 1_000_000  # one file; the template body is far below it (GITHUB_BODY_LIMIT)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,7 +28,8 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportMarkdownForm(forms.Form):
-    files = MultipleFileField(
+    # Named as the page's input is; it shadows BaseForm.files only for the type checker.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Markdown files",
         required=False,
         help_text="Documents downloaded from dskit (.md), or bodies as filed on GitHub or "

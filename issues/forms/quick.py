@@ -1,17 +1,14 @@
 """The Quick issue form: the fields that matter at 2 a.m., on one screen."""
 
-import re
-
 from django import forms
 
-from issues import markdown
+from issues import template
 from issues.closing import CLOSE_REASONS
 from issues.forms.guided import DetailsForm, OverviewForm, StepForm
-from issues.markdown import normalize
 from issues.models import Issue
+from issues.serialization import normalize
 
 # "!p0: Critical priority. Must be addressed immediately, …": each choice with its meaning.
-PRIORITY_MEANINGS = dict(re.findall(r"`!(p\d)`: (.*)", markdown.PRIORITY_LEGEND))
 
 
 class QuickIssueForm(StepForm):
@@ -21,8 +18,8 @@ class QuickIssueForm(StepForm):
     priority = forms.ChoiceField(
         label="Priority",
         choices=[
-            (value, f"{label}: {PRIORITY_MEANINGS[value]}")
-            for value, label in Issue.PRIORITY_CHOICES
+            (value, f"{label}: {template.PRIORITY_MEANINGS[value]}")
+            for value, label in Issue.Priority.choices
         ],
         widget=forms.RadioSelect,
     )

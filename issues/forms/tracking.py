@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from issues.forms import ascii_int
 from issues.limits import CHECKLIST_ITEM_MAX_LENGTH, GITHUB_BODY_LIMIT, UPDATE_MAX_LENGTH
-from issues.markdown import normalize, render_body
+from issues.markdown import render_body
+from issues.serialization import normalize
 from issues.tracking import STATUS_LABELS, TRANSITIONS
 
 

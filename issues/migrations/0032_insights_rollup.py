@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0031_insights_indexes'),
+        ('issues', '0035_choice_constraints'),
     ]
 
     operations = [

@@ -1,22 +1,11 @@
 """The deadline state of an issue (issues/deadlines.py) as a badge."""
 
 from django import template
-from django.utils.html import format_html
 
 from issues import deadlines
+from issues.badges import state_badge
 
 register = template.Library()
-
-
-def state_badge(state):
-    """The badge of a deadline state; empty for none (closed, resolved, or no deadline)."""
-    if state is None:
-        return ""
-    return format_html(
-        '<span class="badge {}">{}</span>',
-        deadlines.STATE_BADGES[state],
-        deadlines.STATE_LABELS[state],
-    )
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from issues import columns, issuecache
+from issues import columns, issuecache, template
 from issues.filters import IssueFilter
 from issues.forms.focus import autofocus
 from issues.forms.guided import FIELD_LABELS as GUIDED_FIELD_LABELS
@@ -29,7 +29,6 @@ from issues.tracking import (
     progress,
     remove_item,
     set_ticks,
-    tracked_issues,
     unmet_gate,
 )
 
@@ -41,9 +40,8 @@ MAX_PAGE = 2**40  # a page asked for beyond it counts all (and shows the last pa
 HISTORY_SIZE = 20
 # The issue page's checklists, in the template's order, with the template's headings.
 CHECKLISTS = [
-    (ChecklistItem.TODO, "To-Do List 📝", ""),
-    (ChecklistItem.READY, "Definition of Ready ✅", "This issue is ready to be worked on when:"),
-    (ChecklistItem.DONE, "Definition of Done ✅", "This issue is considered done when:"),
+    (kind, template.CHECKLIST_SECTIONS[kind].label, template.CHECKLIST_INTROS[kind])
+    for kind in ChecklistItem.Kind
 ]
 CHECKLIST_JSON_KEYS = {checklist: key for key, checklist in CHECKLIST_KEYS.items()}
 # JSON form keys (what IssueChange.field holds) as the template names them: the guided
@@ -51,15 +49,15 @@ CHECKLIST_JSON_KEYS = {checklist: key for key, checklist in CHECKLIST_KEYS.items
 FIELD_LABELS = {
     **GUIDED_FIELD_LABELS,
     **{key: CHECKLIST_LABELS[checklist] for key, checklist in CHECKLIST_KEYS.items()},
-    "updates": "Updates",
+    "updates": template.UPDATES.title,
     "status": "Status",
     "github": "GitHub issue",
 }
 # How the history writes the stored values of these keys.
 VALUE_LABELS = {
     "status": STATUS_LABELS,
-    "priority": dict(Issue.PRIORITY_CHOICES),
-    "type": dict(Issue.TYPE_CHOICES),
+    "priority": dict(Issue.Priority.choices),
+    "type": dict(Issue.Type.choices),
 }
 STALE = (
     "This issue was changed by someone else after you opened it, so your change was not "
@@ -81,7 +79,7 @@ def _page_number(requested):
 def _listing(issue_filter, requested_page):
     """What the list shows of the filtered issues: counts, page links, headers and rows."""
     number, note = _page_number(requested_page)
-    rows = Issue.objects.values(*columns.LIST_VALUES).annotate(**columns.LIST_ANNOTATIONS)
+    rows = Issue.objects.values(*columns.LIST_VALUES)
     paginator = IdPaginator(issue_filter.qs, PAGE_SIZE, rows=rows)
     # Enough to know that the pages around the one asked for exist.
     paginator.count_up_to(max(COUNT_BOUND, min(number + 3, MAX_PAGE) * PAGE_SIZE))
@@ -126,13 +124,15 @@ def issue_list(request):
             for name in issue_filter.filters
             if name not in NOT_PANEL_FILTERS
         ),
-        "draft_count": Issue.objects.filter(status=Issue.DRAFT, reporter=request.user).count(),
+        "draft_count": Issue.objects.filter(
+            status=Issue.Status.DRAFT, reporter=request.user
+        ).count(),
     }
     return render(request, "issues/list.html", ctx)
 
 
 def _load(pk):
-    return get_object_or_404(tracked_issues(), pk=pk)
+    return get_object_or_404(Issue.objects.listed().with_rows(), pk=pk)
 
 
 def _render_detail(request, issue, history, *, item_form=None, update_form=None, preview=None):

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from issues import filing, github, issuecache, markdown
-from issues.exports import RELATED, document_filename, iter_issue_dicts, iter_json
+from issues.exports import document_filename, iter_issue_dicts, iter_json
 from issues.filters import IssueFilter
 from issues.models import Issue
 from issues.serialization import issue_to_dict
@@ -17,8 +17,7 @@ from issues.zipstream import iter_zip
 
 
 def _issue(pk):
-    queryset = Issue.objects.exclude(status=Issue.DRAFT).prefetch_related(*RELATED)
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(Issue.objects.listed().with_rows(), pk=pk)
 
 
 def _as_attachment(response, filename):

@@ -6,13 +6,13 @@ from django.urls import path
 
 from issues import github_review
 from issues.forms.tracking import posted_version
-from issues.models import GitHubBodyChange
-from issues.tracking import StaleIssue, tracked_issues
+from issues.models import GitHubBodyChange, Issue
+from issues.tracking import StaleIssue
 from issues.views.browse import STALE
 
 
 def github_changes(request, pk):
-    issue = get_object_or_404(tracked_issues(), pk=pk)
+    issue = get_object_or_404(Issue.objects.listed().with_rows(), pk=pk)
     change = GitHubBodyChange.objects.filter(issue=issue).first()
     if change is None:
         messages.info(request, "There are no changes from GitHub to review.")

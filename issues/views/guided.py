@@ -14,14 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from issues import markdown, notify
+from issues import markdown, notify, template
 from issues.edit_merge import apply_edit, base_at, display, merge, merge_ticks, parse_started
 from issues.forms import ascii_int
 from issues.forms.focus import autofocus
 from issues.forms.guided import (
     FIELD_LABELS,
     FORM_KEYS,
-    GITHUB_BODY_LIMIT,
     ROW_SETS,
     STEP_FORMS,
     overflow_message,
@@ -29,9 +28,17 @@ from issues.forms.guided import (
     with_rows,
 )
 from issues.history import record_changes
-from issues.markdown import normalize
+from issues.limits import GITHUB_BODY_LIMIT
 from issues.models import DraftStart, Issue, IssueChange, PendingEdit
-from issues.serialization import CHECKLIST_KEYS, apply_dict, create_issue, issue_to_dict, validate
+from issues.serialization import (
+    CHECKLIST_KEYS,
+    apply_dict,
+    clean,
+    create_issue,
+    issue_to_dict,
+    normalize,
+    validate,
+)
 
 STEPS = list(STEP_FORMS)
 STEP_TITLES = {
@@ -53,12 +60,6 @@ BUTTONS = (
 )
 # The step that collects each key of the JSON form.
 KEY_STEPS = {key: step for step, form in STEP_FORMS.items() for key in form.keys}
-
-
-def _issues():
-    return Issue.objects.prefetch_related(
-        "milestones", "checklist_items", "updates", "metrics", "links"
-    )
 
 
 def _typed(post):
@@ -89,7 +90,7 @@ def _begin(request, issue):
     if pending:
         return pending
     defaults = {"base_version": issue.version, "completed": []}
-    if issue.status != Issue.DRAFT:
+    if issue.status != Issue.Status.DRAFT:
         current = _edit_values(issue_to_dict(issue))
         started = parse_started(request.POST.get("edit_started"))
         defaults.update(
@@ -122,8 +123,8 @@ def _shown(pending, current):
 
 def _get_issue(request, pk):
     """The issue, a draft only for its author."""
-    issue = get_object_or_404(_issues(), pk=pk)
-    if issue.status == Issue.DRAFT and issue.reporter_id != request.user.pk:
+    issue = get_object_or_404(Issue.objects.with_rows(), pk=pk)
+    if issue.status == Issue.Status.DRAFT and issue.reporter_id != request.user.pk:
         raise Http404("No such draft.")
     return issue
 
@@ -142,7 +143,8 @@ def _save_step(issue, pending, step, values, typed=None, current=None):
     ``typed`` is kept too when the step is shown again as typed (a row added or removed).
     A value left as the issue's ``current`` one is the edit's new starting point for it.
     """
-    if issue.status == Issue.DRAFT:
+    values = clean(values)
+    if issue.status == Issue.Status.DRAFT:
         apply_edit(issue, values)
     else:
         pending.data.update(values)
@@ -204,12 +206,12 @@ def _review_body(data):
     """The body, and its parts around the Definition of Ready (which the Review shows once,
     as checkboxes)."""
     body = markdown.render_body(data)
-    start, end = body.index("### Definition of Ready"), body.index("### Definition of Done")
+    start, end = body.index(template.READY.heading), body.index(template.DONE.heading)
     return body, body[:start], body[end:]
 
 
 def _render_step(request, step, form, issue=None, pending=None, **extra):
-    is_draft = issue is None or issue.status == Issue.DRAFT
+    is_draft = issue is None or issue.status == Issue.Status.DRAFT
     ctx = {
         "step": step,
         "step_title": STEP_TITLES[step],
@@ -219,7 +221,6 @@ def _render_step(request, step, form, issue=None, pending=None, **extra):
         "is_draft": is_draft,
         "previous": STEPS[STEPS.index(step) - 1] if step != STEPS[0] else None,
         "pending": pending,
-        "todo_template_items": markdown.TODO_ITEMS,
         # When the edit began, for its first POST (no edit row is written on GET).
         "edit_started": timezone.now().isoformat() if issue and pending is None else "",
         **extra,
@@ -238,7 +239,9 @@ def issue_new(request):
     form = STEP_FORMS["overview"](request.POST or None, issue_data={})
     if request.method == "POST" and form.is_valid():
         duplicate = Issue.objects.filter(
-            status=Issue.DRAFT, reporter=request.user, name=normalize(form.cleaned_data["name"])
+            status=Issue.Status.DRAFT,
+            reporter=request.user,
+            name=normalize(form.cleaned_data["name"]),
         ).first()
         token = form.cleaned_data["start"]
         started = token and DraftStart.objects.filter(author=request.user, token=token).first()
@@ -247,7 +250,12 @@ def issue_new(request):
         try:
             with transaction.atomic():
                 draft = create_issue(
-                    {**form.to_dict(), "description": "", "priority": "", "status": Issue.DRAFT},
+                    {
+                        **form.to_dict(),
+                        "description": "",
+                        "priority": "",
+                        "status": Issue.Status.DRAFT,
+                    },
                     reporter=request.user,
                 )
                 PendingEdit.objects.create(
@@ -294,7 +302,7 @@ def issue_step(request, pk, step):
         return _render_step(request, step, form, issue, pending)
 
     pending = _begin(request, issue)
-    if issue.status != Issue.DRAFT and any(key.startswith("keep_") for key in request.POST):
+    if issue.status != Issue.Status.DRAFT and any(key.startswith("keep_") for key in request.POST):
         _resolve(pending, request.POST, current)
         data = _shown(pending, current)
     typed = _typed(request.POST)
@@ -352,16 +360,17 @@ def _finish(request, issue, pending, data):
         messages.error(request, overflow_message(length))
         return redirect("issue-step", issue.pk, "review")
     problems = validate(
-        {key: value for key, value in data.items() if key != "github"} | {"status": Issue.OPEN}
+        {key: value for key, value in data.items() if key != "github"}
+        | {"status": Issue.Status.OPEN}
     )
     if problems:
         for problem in problems:
             messages.error(request, problem)
         return redirect("issue-step", issue.pk, "review")
 
-    if issue.status == Issue.DRAFT:
+    if issue.status == Issue.Status.DRAFT:
         with transaction.atomic():
-            apply_dict(issue, {"status": Issue.OPEN})
+            apply_dict(issue, {"status": Issue.Status.OPEN})
             pending.delete()
             notify.issue_created(issue, request.user)
         messages.success(request, "Issue created.")
@@ -376,7 +385,7 @@ def _save_changes(request, issue, pending, data):
         key: pending.data[key] for key in CHECKLIST_KEYS if key in pending.data
     }
     for _attempt in range(3):
-        latest = _issues().get(pk=issue.pk)
+        latest = Issue.objects.with_rows().get(pk=issue.pk)
         theirs = issue_to_dict(latest)
         values, conflicts = merge(pending.base, mine, theirs)
         if conflicts:
@@ -394,9 +403,9 @@ def _save_changes(request, issue, pending, data):
             ):
                 continue  # changed between reading and writing: merge again
             if values:
-                saved = _issues().get(pk=issue.pk)
+                saved = Issue.objects.with_rows().get(pk=issue.pk)
                 apply_edit(saved, values)
-                after = issue_to_dict(_issues().get(pk=issue.pk))
+                after = issue_to_dict(Issue.objects.with_rows().get(pk=issue.pk))
                 record_changes(saved, request.user, theirs, after)
                 notify.issue_edited(saved, request.user, theirs, after)
             pending.delete()
@@ -412,7 +421,7 @@ def issue_edit(request, pk):
     """Start or resume editing: a draft where it stopped, an issue at its first step."""
     issue = _get_issue(request, pk)
     pending = PendingEdit.objects.filter(issue=issue, author=request.user).first()
-    if issue.status == Issue.DRAFT:
+    if issue.status == Issue.Status.DRAFT:
         return redirect("issue-step", issue.pk, _first_incomplete(pending) if pending else STEPS[0])
     # An edit in progress (in this tab or another) is resumed, never reset: GET changes nothing.
     return redirect("issue-step", issue.pk, STEPS[0])
@@ -421,7 +430,7 @@ def issue_edit(request, pk):
 def issue_discard(request, pk):
     """Throw away a draft, or the user's edit in progress of an issue; GET asks first."""
     issue = _get_issue(request, pk)
-    is_draft = issue.status == Issue.DRAFT
+    is_draft = issue.status == Issue.Status.DRAFT
     pending = PendingEdit.objects.filter(issue=issue, author=request.user).first()
     if not is_draft and pending is None:
         messages.info(request, "You have no edit of this issue in progress.")
@@ -440,7 +449,9 @@ def issue_discard(request, pk):
 
 def draft_list(request):
     """The user's drafts, newest first, each linked to the step where it stopped."""
-    drafts = Issue.objects.filter(status=Issue.DRAFT, reporter=request.user).order_by("-updated_at")
+    drafts = Issue.objects.filter(status=Issue.Status.DRAFT, reporter=request.user).order_by(
+        "-updated_at"
+    )
     pending = {
         edit.issue_id: edit
         for edit in PendingEdit.objects.filter(author=request.user, issue__in=drafts)

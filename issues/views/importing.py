@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from issues import markdown
+from issues import markdown, template
 from issues.forms.importing import ImportMarkdownForm
 from issues.importing import create_all, read_all
 
@@ -24,7 +24,7 @@ def import_markdown(request):
         ctx["preview"] = [
             {
                 **data,
-                "type_label": markdown.TYPE_LABELS[data["type"]],
+                "type_label": template.TYPE_LABELS[data["type"]],
                 "body": markdown.render_body(data),
             }
             for data in form.cleaned_data["issues"]

@@ -26,9 +26,9 @@ from issues.models import Issue, Milestone
 DAYS, AHEAD = rollup.DAYS, rollup.AHEAD
 WEEKS = 12
 NEXT_DUE = 10
-PRIORITIES = [value for value, _ in Issue.PRIORITY_CHOICES]
-PRIORITY_LABELS = dict(Issue.PRIORITY_CHOICES)
-DONE_STATUSES = [Issue.RESOLVED, Issue.CLOSED]
+PRIORITIES = [value for value, _ in Issue.Priority.choices]
+PRIORITY_LABELS = dict(Issue.Priority.choices)
+DONE_STATUSES = [Issue.Status.RESOLVED, Issue.Status.CLOSED]
 
 
 def _filtered(request):

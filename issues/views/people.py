@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from issues import deadlines
-from issues.filters import OPEN_STATUSES, assigned_to, github_login
+from issues.choices import OPEN_STATUSES
+from issues.filters import assigned_to, github_login
 from issues.forms.profile import ProfileForm
 from issues.models import Issue, Profile
 from issues.notify import profile_of
@@ -42,15 +43,13 @@ def my_work(request):
     assigned = list(assigned_to(open_issues, login)[:MY_WORK_LIMIT]) if login else []
     reported = list(open_issues.filter(reporter=request.user).order_by("-id")[:MY_WORK_LIMIT])
     mine = {issue.pk: issue for issue in [*assigned, *reported]}
-    overdue = [
-        issue for issue in mine.values() if deadlines.issue_state(issue) == deadlines.OVERDUE
-    ]
+    overdue = [issue for issue in mine.values() if issue.is_overdue]
     ctx = {
         "login": login,
         "assigned": _by_priority_and_due(assigned),
         "reported": reported,
         "overdue": _by_priority_and_due(overdue),
-        "drafts": Issue.objects.filter(status=Issue.DRAFT, reporter=request.user).order_by(
+        "drafts": Issue.objects.filter(status=Issue.Status.DRAFT, reporter=request.user).order_by(
             "-updated_at"
         )[:MY_WORK_LIMIT],
         "limit": MY_WORK_LIMIT,

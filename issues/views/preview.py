@@ -4,8 +4,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from issues.forms.guided import GITHUB_BODY_LIMIT
 from issues.html import markdown_to_html
+from issues.limits import GITHUB_BODY_LIMIT
 
 
 @require_POST

@@ -11,7 +11,7 @@ from issues.forms.quick import CloseForm, QuickIssueForm
 from issues.forms.tracking import posted_version
 from issues.models import Issue
 from issues.quick import create_quick_issue
-from issues.tracking import StaleIssue, tracked_issues
+from issues.tracking import StaleIssue
 from issues.views.browse import STALE
 
 
@@ -30,9 +30,9 @@ def quick_issue(request):
 
 @require_POST
 def issue_close(request, pk):
-    issue = get_object_or_404(tracked_issues(), pk=pk)
+    issue = get_object_or_404(Issue.objects.listed().with_rows(), pk=pk)
     form = CloseForm(request.POST)
-    if issue.status == Issue.CLOSED:
+    if issue.status == Issue.Status.CLOSED:
         messages.error(request, "This issue is already closed.")
         return redirect(issue)
     if not form.is_valid():

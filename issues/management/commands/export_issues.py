@@ -29,12 +29,12 @@ class Command(BaseCommand):
             if missing:
                 raise BadInput(f"no issue with id {', '.join(map(str, sorted(missing)))}")
         if not options["include_drafts"]:
-            drafts = issues.filter(status=Issue.DRAFT).values_list("pk", flat=True)
+            drafts = issues.filter(status=Issue.Status.DRAFT).values_list("pk", flat=True)
             if options["ids"] and drafts:
                 raise BadInput(
                     f"issue {', '.join(map(str, drafts))} is a draft: add --include-drafts"
                 )
-            issues = issues.exclude(status=Issue.DRAFT)
+            issues = issues.exclude(status=Issue.Status.DRAFT)
 
         if options["format"] == "json":
             if options["output"]:

@@ -5,8 +5,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from issues import rollup
+from issues.choices import Status
 from issues.dbstats import analyze
 from issues.models import ChecklistItem, Issue, Milestone, Update
+from issues.template import CHECKLIST_ITEMS
 
 BATCH = 2000
 CHECKLIST_INSERT = (
@@ -45,12 +47,12 @@ PROBLEMS = [
 PROJECTS = ["fraud-detector", "recsys-v2", "churn-predictor", "search-ranker", "forecast-core", ""]
 FRAMEWORKS = ["PyTorch", "TensorFlow", "scikit-learn", "pandas", "XGBoost", "Spark", "JAX", "Ray"]
 PEOPLE = ["alice-ml", "bob", "carol-data", "dave-ops", "erin"]
-TYPES = [value for value, _ in Issue.TYPE_CHOICES]
-PRIORITIES = [value for value, _ in Issue.PRIORITY_CHOICES]
-STATUSES = [Issue.OPEN, Issue.OPEN, Issue.IN_PROGRESS, Issue.RESOLVED, Issue.CLOSED]
-ENVIRONMENTS = ["", Issue.DEVELOPMENT, Issue.STAGING, Issue.PRODUCTION]
+TYPES = Issue.Type.values
+PRIORITIES = Issue.Priority.values
+STATUSES = [Status.OPEN, Status.OPEN, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED]
+ENVIRONMENTS = ["", *Issue.Environment.values]
 # How many items of each checklist are ticked, by status (Definition of Ready: all or none).
-TICKED = {Issue.OPEN: 0, Issue.IN_PROGRESS: 2, Issue.RESOLVED: 5, Issue.CLOSED: 6}
+TICKED = {Status.OPEN: 0, Status.IN_PROGRESS: 2, Status.RESOLVED: 5, Status.CLOSED: 6}
 
 
 class Command(BaseCommand):
@@ -107,7 +109,7 @@ class Command(BaseCommand):
             assignees=rng.sample(PEOPLE, rng.randrange(0, 3)),
             status=rng.choice(STATUSES),
         )
-        if issue.status in (Issue.RESOLVED, Issue.CLOSED):
+        if issue.status in (Status.RESOLVED, Status.CLOSED):
             # Resolved 1-60 days after it was reported (not drawn from rng: the same issues
             # as before for the same seed).
             took = datetime.timedelta(days=1 + reported.toordinal() * 7 % 60)
@@ -118,8 +120,10 @@ class Command(BaseCommand):
         milestones, items, updates = [], [], []
         for issue in issues:
             ticked = TICKED[issue.status]
-            for checklist, texts in ChecklistItem.TEMPLATE_ITEMS.items():
-                done_count = len(texts) if checklist == ChecklistItem.READY and ticked else ticked
+            for checklist, texts in CHECKLIST_ITEMS.items():
+                done_count = (
+                    len(texts) if checklist == ChecklistItem.Kind.READY and ticked else ticked
+                )
                 items += [
                     (issue.pk, checklist, position, text, position < done_count, True)
                     for position, text in enumerate(texts)
@@ -140,6 +144,7 @@ class Command(BaseCommand):
                 updates.append(Update(issue=issue, date=issue.reported_date, text="Reported."))
         Milestone.objects.bulk_create(milestones)
         Update.objects.bulk_create(updates)
-        # 16 checklist rows an issue: a plain executemany is 5x faster than bulk_create here.
+        # 16 checklist rows an issue: a plain executemany is much faster than bulk_create here
+        # (README "Figures behind the code").
         with connection.cursor() as cursor:
             cursor.executemany(CHECKLIST_INSERT, items)

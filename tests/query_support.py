@@ -1,0 +1,15 @@
+"""How many queries each page makes, whatever the number of issues or rows
+(tests/test_query_counts.py checks them; the page's own tests rely on them)."""
+
+# session + user, the count (at most COUNT_BOUND issues), the page's ids (IdPaginator), its
+# issues, their checklist progress (one grouped query), the user's drafts
+LIST_QUERIES = 7
+
+# The issue page's queries: session + user, the issue's version (issues/issuecache.py), the
+# issue, its milestones, checklist items, updates (with authors), metrics, links, history; only
+# the first three for a 304 and when the rows are in the cache (tests/test_issuecache.py).
+DETAIL_QUERIES = 10
+
+# session + user, the issue's version, the issue, its milestones, checklist items, updates,
+# metrics, links; only the first three for a 304 and when the document is in the cache
+EXPORT_QUERIES = 9
