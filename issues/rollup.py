@@ -396,7 +396,8 @@ def _trigger_sql(vendor):
 def ensure_triggers(using="default", **kwargs):
     """Create the triggers where missing, after every ``migrate`` (post_migrate): SQLite drops a
     table's triggers whenever Django's schema editor rebuilds the table. Changes made without
-    them were not recorded, so the counts are then made again (the page counts meanwhile)."""
+    them were not recorded, so the counts are then made again (the page counts meanwhile).
+    Triggers are found by name: a changed definition needs new names."""
     db = connections[using]
     if InsightsChange._meta.db_table not in db.introspection.table_names():
         return
