@@ -2,9 +2,10 @@
 
 Without filters, or with ``?priority=`` and at most one of ``?environment=`` and ``?type=``,
 the counts come from the sums per day kept by the worker (issues/rollup.py), corrected for the
-issues changed since. Other filters count the matching issues here, from a fixed number of queries: one pass over the open issues for what was
-open and overdue before the 90 days shown, then counts per day from index ranges (Reported
-Date, resolved day, Target Resolution Date) inside them, added up with difference arrays.
+issues changed since. Other filters count the matching issues here, from a fixed number of
+queries: one pass over the open issues for what was open and overdue before the 90 days shown,
+then counts per day from index ranges (Reported Date, resolved day, Target Resolution Date)
+inside them, added up with difference arrays.
 """
 
 import datetime
