@@ -18,6 +18,25 @@ def milestone_rows(milestones):
     return data
 
 
+def metric_rows(*rows):
+    """POST data of the Metrics rows, each a tuple of MetricForm.FIELDS' values."""
+    fields = ("name", "value", "threshold", "baseline", "direction", "unit", "observed_at")
+    data = {"metrics-TOTAL_FORMS": str(len(rows)), "metrics-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"metrics-{i}-{name}": value for name, value in zip(fields, row, strict=True)})
+    return data
+
+
+def link_rows(*rows):
+    """POST data of the Links rows, each a (kind, target, label) tuple."""
+    data = {"links-TOTAL_FORMS": str(len(rows)), "links-INITIAL_FORMS": "0"}
+    for i, (kind, target, label) in enumerate(rows):
+        data.update(
+            {f"links-{i}-kind": kind, f"links-{i}-target": target, f"links-{i}-label": label}
+        )
+    return data
+
+
 def full_steps(example=FULL):
     """The POST data of each step that gives ``example``'s values."""
     return {
