@@ -131,6 +131,20 @@ def test_the_overflow_is_reported_at_the_longest_text_only_when_that_can_fix_it(
     assert not guided.ImpactForm.bound_to(elsewhere).is_valid()
 
 
+def test_the_overflow_is_reported_at_a_text_only_while_one_character_of_it_can_stay():
+    length = guided.GITHUB_BODY_LIMIT  # the description: the longest text
+    data = with_defaults({**FULL, "description": "d" * length, "business_impact": "b"})
+    over = len(markdown.render_body(data)) - guided.GITHUB_BODY_LIMIT
+    # The Business Impact that puts the body exactly the description's length over.
+    data["business_impact"] = "b" * (1 + length - over)
+    assert len(markdown.render_body(data)) - guided.GITHUB_BODY_LIMIT == length
+    assert guided.DetailsForm.bound_to(data).is_valid()  # the whole description would go
+    data["business_impact"] = data["business_impact"][1:]
+    assert guided.DetailsForm.bound_to(data).errors == {
+        "description": [guided.overflow_message(guided.GITHUB_BODY_LIMIT + length - 1)]
+    }
+
+
 def test_review_keeps_the_items_and_sets_the_ticks():
     items = [{"text": "a", "done": True}, {"text": "b", "done": False}]
     form = guided.ReviewForm({"ready": ["1"]}, issue_data={"definition_of_ready": items})
