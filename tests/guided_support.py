@@ -2,6 +2,7 @@
 
 import json
 import re
+from html.parser import HTMLParser
 
 from django.urls import reverse
 
@@ -118,3 +119,27 @@ def logged_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+class _Element(HTMLParser):
+    def __init__(self, element_id):
+        super().__init__()
+        self.element_id, self.found = element_id, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.found is None and attrs.get("id") == self.element_id:
+            self.found = (tag, attrs)
+
+
+def element(html, element_id):
+    """(tag, attributes) of the element with ``element_id`` in ``html``, or None."""
+    parser = _Element(element_id)
+    parser.feed(html)
+    return parser.found
+
+
+def help_text_of(html, field_id):
+    """The help text shown under the field ``field_id`` (None when there is none)."""
+    match = re.search(rf'<div id="{field_id}_helptext" class="form-text">(.*?)</div>', html, re.S)
+    return match and match.group(1)
