@@ -127,9 +127,11 @@ class _Element(HTMLParser):
         self.element_id, self.found = element_id, None
 
     def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if self.found is None and attrs.get("id") == self.element_id:
-            self.found = (tag, attrs)
+        first = {}
+        for name, value in attrs:  # a browser reads the first of an attribute given twice
+            first.setdefault(name, value)
+        if self.found is None and first.get("id") == self.element_id:
+            self.found = (tag, first)
 
 
 def element(html, element_id):

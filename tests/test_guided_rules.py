@@ -315,8 +315,11 @@ def test_a_new_draft_is_proposed_its_priority_deadline(priority, days, words):
     data = {**with_defaults(FULL), "status": "draft", "priority": priority, "target_date": None}
     form = guided.TimelineForm(issue_data=data)
     form.propose_target()
-    reported = datetime.date.fromisoformat(FULL["reported_date"])
-    assert form["target_date"].value() == reported + datetime.timedelta(days=days)
+    proposed = datetime.date.fromisoformat(FULL["reported_date"]) + datetime.timedelta(days=days)
+    assert form["target_date"].value() == proposed
+    assert f'type="date" name="target_date" value="{proposed.isoformat()}"' in str(
+        form["target_date"]
+    )
     assert form.fields["target_date"].help_text == (
         f"YYYY-MM-DD. Proposed: the Reported Date plus the !{priority} deadline ({words}); "
         "change it or clear it."
