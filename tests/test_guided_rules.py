@@ -198,7 +198,7 @@ def test_a_metric_row_needs_a_name_and_a_value_and_a_blank_row_is_ignored():
 
 def test_a_row_field_with_its_own_error_gets_no_second_one():
     form = details(
-        metrics=[("m" * 101, "", "", "", "", "", ""), ("p95", "fast", "", "", "", "", "")],
+        metrics=[("m" * 101, "3", "", "", "", "", ""), ("p95", "fast", "", "", "", "", "")],
         links=[("run", "ftp://x", "l")],
     )
     assert not form.is_valid()
