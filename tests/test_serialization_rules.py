@@ -11,6 +11,7 @@ from issues.serialization import (
     SCHEMA,
     apply_dict,
     checklist_rows,
+    create_issue,
     issue_to_dict,
     validate,
     validate_item,
@@ -270,6 +271,22 @@ def test_apply_dict_replaces_the_metrics_and_links_and_sets_the_choices(owner):
     apply_dict(issue, {"metrics": [], "links": []})
     data = issue_to_dict(Issue.objects.get(pk=issue.pk))
     assert (data["metrics"], data["links"]) == ([], [])
+
+
+@pytest.mark.django_db
+def test_a_metric_given_only_its_name_and_value_gets_the_defaults():
+    issue = create_issue({**MINIMAL, "metrics": [{"name": "psi", "value": 0.31}]})
+    assert issue_to_dict(Issue.objects.get(pk=issue.pk))["metrics"] == [
+        {
+            "name": "psi",
+            "value": 0.31,
+            "baseline": None,
+            "threshold": None,
+            "direction": "higher_is_better",
+            "unit": "",
+            "observed_at": None,
+        }
+    ]
 
 
 @pytest.mark.django_db
