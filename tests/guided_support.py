@@ -2,6 +2,7 @@
 
 import json
 import re
+from html.parser import HTMLParser
 
 from django.urls import reverse
 
@@ -15,6 +16,25 @@ def milestone_rows(milestones):
     for i, milestone in enumerate(milestones):
         data[f"milestones-{i}-title"] = milestone["title"]
         data[f"milestones-{i}-date"] = milestone["date"]
+    return data
+
+
+def metric_rows(*rows):
+    """POST data of the Metrics rows, each a tuple of MetricForm.FIELDS' values."""
+    fields = ("name", "value", "threshold", "baseline", "direction", "unit", "observed_at")
+    data = {"metrics-TOTAL_FORMS": str(len(rows)), "metrics-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"metrics-{i}-{name}": value for name, value in zip(fields, row, strict=True)})
+    return data
+
+
+def link_rows(*rows):
+    """POST data of the Links rows, each a (kind, target, label) tuple."""
+    data = {"links-TOTAL_FORMS": str(len(rows)), "links-INITIAL_FORMS": "0"}
+    for i, (kind, target, label) in enumerate(rows):
+        data.update(
+            {f"links-{i}-kind": kind, f"links-{i}-target": target, f"links-{i}-label": label}
+        )
     return data
 
 
@@ -99,3 +119,29 @@ def logged_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+class _Element(HTMLParser):
+    def __init__(self, element_id):
+        super().__init__()
+        self.element_id, self.found = element_id, None
+
+    def handle_starttag(self, tag, attrs):
+        first = {}
+        for name, value in attrs:  # a browser reads the first of an attribute given twice
+            first.setdefault(name, value)
+        if self.found is None and first.get("id") == self.element_id:
+            self.found = (tag, first)
+
+
+def element(html, element_id):
+    """(tag, attributes) of the element with ``element_id`` in ``html``, or None."""
+    parser = _Element(element_id)
+    parser.feed(html)
+    return parser.found
+
+
+def help_text_of(html, field_id):
+    """The help text shown under the field ``field_id`` (None when there is none)."""
+    match = re.search(rf'<div id="{field_id}_helptext" class="form-text">(.*?)</div>', html, re.S)
+    return match and match.group(1)

@@ -7,10 +7,11 @@ import json
 import pytest
 from django.utils import timezone
 
-from issues import filing
+from issues import filing, markdown
 from issues import github as github_api
 from issues.filing import CLAIM_EXPIRES, LOOK_BACK, FilingInProgress, file_issue
 from issues.models import Issue, IssueChange
+from issues.serialization import issue_to_dict
 from tests.github_support import full_issue
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +197,60 @@ def test_the_claim_is_held_in_the_row_while_github_is_asked(owner, github, monke
     assert during["github_unknown_since"] is None
     assert row(issue)["github_filing_started_at"] is None
     assert len(github.writes("POST")) == 1
+
+
+def test_an_update_holds_the_claim_while_github_is_asked(owner, github, monkeypatch):
+    issue = full_issue()
+    file_issue(issue, owner)
+    update = github_api.update_issue
+    seen = []
+
+    def watched(number, payload):
+        seen.append(row(issue)["github_filing_started_at"])
+        with pytest.raises(FilingInProgress):
+            filing.update_issue(Issue.objects.get(pk=issue.pk))
+        return update(number, payload)
+
+    monkeypatch.setattr(github_api, "update_issue", watched)
+    before = timezone.now()
+    filing.update_issue(Issue.objects.get(pk=issue.pk))
+    [during] = seen
+    assert before <= during <= timezone.now()
+    assert row(issue)["github_filing_started_at"] is None
+    assert len(github.writes("PATCH")) == 1
+
+
+def test_an_update_releases_its_own_claim_only(owner, github, monkeypatch):
+    """A claim taken at the same moment on another issue, or taken over on this one after
+    this request's claim expired, stays in place."""
+    issue, other = full_issue(), full_issue()
+    file_issue(issue, owner)
+    update = github_api.update_issue
+    later = []
+
+    def slow(number, payload):
+        mine = row(issue)["github_filing_started_at"]
+        Issue.objects.filter(pk=other.pk).update(github_filing_started_at=mine)
+        later.append(mine + CLAIM_EXPIRES + SECOND)
+        Issue.objects.filter(pk=issue.pk).update(github_filing_started_at=later[0])
+        return update(number, payload)
+
+    monkeypatch.setattr(github_api, "update_issue", slow)
+    filing.update_issue(Issue.objects.get(pk=issue.pk))
+    assert row(issue)["github_filing_started_at"] == later[0]
+    assert row(other)["github_filing_started_at"] == later[0] - CLAIM_EXPIRES - SECOND
+
+
+def test_a_pull_request_of_the_same_title_is_not_taken_for_the_lost_filing(owner, github):
+    issue = full_issue()
+    github.fail_next(drop=True)  # the connection lost before GitHub acted
+    with pytest.raises(github_api.OutcomeUnknown):
+        file_issue(issue, owner)
+    assert not github.issues
+    title = markdown.github_payload(issue_to_dict(issue))["title"]
+    pull = github.add_issue(title, "", user=github.LOGIN, pull_request=True)
+    filed = file_issue(Issue.objects.get(pk=issue.pk), owner)
+    assert (filed.how, filed.number) == ("created", pull + 1)
 
 
 def test_filing_one_issue_claims_no_other(owner, github, monkeypatch):

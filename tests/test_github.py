@@ -257,7 +257,10 @@ def test_an_api_url_that_is_not_http_is_a_connection_failure(settings):
     with pytest.raises(github_module.GitHubError) as error:
         github_module.create_issue({"title": "t", "body": "b", "labels": [], "assignees": []})
     assert not isinstance(error.value, github_module.OutcomeUnknown)
-    assert "could not connect to GitHub at ftp://github.example.com" in error.value.message
+    assert error.value.message == (
+        "dskit could not connect to GitHub at ftp://github.example.com; nothing was sent. Check "
+        "GITHUB_API_URL and this server's network connection, then try again."
+    )
 
 
 def test_the_token_is_never_shown_logged_or_stored(owner_client, github, caplog, capsys):

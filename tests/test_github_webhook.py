@@ -28,14 +28,21 @@ def test_ping_is_answered(secret):
 
 @pytest.mark.parametrize(
     "signature",
-    ["", "sha256=" + "0" * 64, "sha1=abc", sign(b"another body"), "signed-with-another-secret"],
+    [
+        "",
+        "sha256=" + "0" * 64,
+        "sha1=abc",
+        sign(b"another body"),
+        "signed-with-another-secret",
+        "no header",
+    ],
 )
 def test_a_bad_or_missing_signature_gets_401_and_changes_nothing(filed, signature):
     before = snapshot(filed)
     headers, payload = delivery("issues.closed", filed)
     if signature == "signed-with-another-secret":
         signature = sign(json.dumps(payload).encode(), "guess")
-    response = post(headers, payload, signature=signature)
+    response = post(headers, payload, signature=signature, signed=signature != "no header")
     assert response.status_code == 401
     assert snapshot(filed) == before
     assert not Issue.objects.filter(status="resolved").exists()

@@ -9,8 +9,10 @@ from issues.models import Issue, PendingEdit
 from issues.serialization import issue_to_dict, with_defaults
 from tests.guided_support import (
     FULL,
+    element,
     fill_draft,
     full_steps,
+    help_text_of,
     label_of,
     logged_in,
     milestone_rows,
@@ -82,6 +84,52 @@ def test_labels_and_help_texts_are_the_templates(owner_client, draft):
     assert label_of(html, "id_milestones-0-title") == "Milestone"
     assert label_of(html, "id_milestones-0-date") == "Date"
     assert label_of(html, "id_assignees") == "Assignees"
+
+
+# Each field as the template words it and as a person fills it in: (step, field id, label,
+# input, required). "text 200" is a one-line box of at most 200 characters, "text" one without
+# a limit of its own, "textarea" a box of four lines, "date" a date picker.
+FIELDS = [
+    ("overview", "id_name", "Issue Name", "text 200", True),
+    ("overview", "id_related_project", "Related Model/Project", "text 200", False),
+    ("details", "id_description", "Issue Description", "textarea", True),
+    ("details", "id_expected_behavior", "Expected Behavior", "textarea", False),
+    ("details", "id_proposed_solution", "Proposed Solution", "textarea", False),
+    ("details", "id_frameworks", "ML Framework/Libraries", "text", False),
+    ("details", "id_data_involved", "Data Involved", "textarea", False),
+    ("details", "id_metrics-0-name", "Metric", "text 100", False),
+    ("details", "id_metrics-0-unit", "Unit", "text 20", False),
+    ("details", "id_links-0-target", "Target", "text 2000", False),
+    ("details", "id_links-0-label", "Label", "text 200", False),
+    ("impact", "id_business_impact", "Business Impact", "textarea", False),
+    ("impact", "id_users_affected", "Users/Systems Affected", "textarea", False),
+    ("timeline", "id_reported_date", "Reported Date", "date", False),
+    ("timeline", "id_target_date", "Target Resolution Date", "date", False),
+    ("timeline", "id_milestones-0-title", "Milestone", "text 200", False),
+    ("timeline", "id_milestones-0-date", "Date", "date", False),
+    ("timeline", "id_assignees", "Assignees", "text", False),
+]
+
+
+def test_each_field_has_its_label_its_kind_of_input_and_its_limit(owner_client, draft):
+    steps = {step for step, *_ in FIELDS}
+    pages = {step: owner_client.get(step_url(draft, step)).content.decode() for step in steps}
+    for step, field_id, label, kind, required in FIELDS:
+        html = pages[step]
+        tag, attrs = element(html, field_id)
+        if kind == "textarea":
+            shown = (tag, attrs.get("rows"))
+            assert shown == ("textarea", "4"), field_id
+        else:
+            input_type, _, limit = kind.partition(" ")
+            shown = (tag, attrs.get("type"), attrs.get("maxlength"))
+            assert shown == ("input", input_type, limit or None), field_id
+        assert label_of(html, field_id) == label
+        assert ("required" in attrs) is required, field_id
+    # The dates have no hint of their own (a new draft without a priority is proposed none).
+    assert help_text_of(pages["timeline"], "id_reported_date") is None
+    assert help_text_of(pages["timeline"], "id_target_date") is None
+    assert help_text_of(pages["timeline"], "id_milestones-0-date") is None
 
 
 def test_reported_date_defaults_to_today(owner_client, draft):

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from issues import github as github_api
 from issues import markdown
 from issues.models import Issue
 from issues.serialization import issue_to_dict
@@ -140,6 +141,19 @@ def test_a_short_secondary_rate_limit_is_waited_out_once(repository):
     with pytest.raises(CommandError) as error:
         run("--state", "all")
     assert "Wait 60 minutes and try again" in str(error.value)
+
+
+def test_a_secondary_rate_limit_without_retry_after_is_waited_out_for_a_minute(
+    repository, monkeypatch
+):
+    waits = []
+    monkeypatch.setattr(github_api.time, "sleep", waits.append)  # GitHub's wait, not ours
+    repository.fail_next(
+        method="GET", status=403, body={"message": "You have exceeded a secondary rate limit."}
+    )
+    run("--state", "all")
+    assert waits == [github_api.MAX_RETRY_AFTER] == [60]
+    assert Issue.objects.count() == 3
 
 
 def test_without_settings_it_exits_2(github, settings):

@@ -10,7 +10,14 @@ from issues.markdown import render_document
 from issues.models import Issue
 from issues.serialization import create_issue, issue_to_dict, validate
 from tests.common_support import EXAMPLES
-from tests.guided_support import full_steps, post_step, start_draft, step_url
+from tests.guided_support import (
+    full_steps,
+    link_rows,
+    metric_rows,
+    post_step,
+    start_draft,
+    step_url,
+)
 
 pytestmark = pytest.mark.django_db
 FULL = json.loads((EXAMPLES / "full.json").read_text(encoding="utf-8"))
@@ -112,23 +119,6 @@ def test_an_issue_without_metrics_or_links_shows_no_section(owner_client):
 def details(**rows):
     data = {**full_steps()["details"]}
     data.update(rows)
-    return data
-
-
-def metric_rows(*rows):
-    fields = ("name", "value", "threshold", "baseline", "direction", "unit", "observed_at")
-    data = {"metrics-TOTAL_FORMS": str(len(rows)), "metrics-INITIAL_FORMS": "0"}
-    for i, row in enumerate(rows):
-        data.update({f"metrics-{i}-{name}": value for name, value in zip(fields, row, strict=True)})
-    return data
-
-
-def link_rows(*rows):
-    data = {"links-TOTAL_FORMS": str(len(rows)), "links-INITIAL_FORMS": "0"}
-    for i, (kind, target, label) in enumerate(rows):
-        data.update(
-            {f"links-{i}-kind": kind, f"links-{i}-target": target, f"links-{i}-label": label}
-        )
     return data
 
 

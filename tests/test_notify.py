@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from issues import notify
 from issues.models import Issue, Notification, Profile
-from issues.tracking import change_status
+from issues.tracking import add_update, change_status
 from tests.factories import make_issue
 from tests.guided_support import logged_in
 from tests.notify_support import sent
@@ -87,6 +87,17 @@ def test_status_moves_and_updates_tell_reporter_and_assignees(people, webhook_ur
         ("activity", "email", "maya@example.org"),
         ("activity", "email", "rita@example.org"),
     ]
+
+
+def test_a_comment_logged_by_someone_tells_the_others_who_said_what(people):
+    issue = make_issue(reporter=people["rita"], priority="p1", assignees=["maya-ml"])
+    current = Issue.objects.listed().with_rows().get(pk=issue.pk)
+    day = datetime.date(2026, 11, 30)
+    add_update(current, people["maya"], current.version, day, "Same here.", comment_by="octocat")
+    assert sent() == [("activity", "email", "rita@example.org")]  # not maya, who logged it
+    mail = Notification.objects.get()
+    assert mail.subject.endswith(f"#{issue.pk} {issue.name}: Comment by octocat")
+    assert mail.text.startswith("Comment by octocat.\n") and "\n\nSame here.\n" in mail.text
 
 
 def test_resolving_records_the_day_and_reopening_clears_it(people):

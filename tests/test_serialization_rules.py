@@ -4,14 +4,18 @@ import datetime
 
 import pytest
 
+from issues.limits import GITHUB_BODY_LIMIT
+from issues.markdown import render_body
 from issues.models import ChecklistItem, Issue
 from issues.serialization import (
     SCHEMA,
     apply_dict,
     checklist_rows,
     clean,
+    create_issue,
     issue_to_dict,
     validate,
+    validate_item,
     with_defaults,
 )
 from issues.template import CHECKLIST_ITEMS
@@ -78,7 +82,43 @@ MINIMAL = {"name": "n", "type": "other", "description": "d", "priority": "p1"}
             {**MINIMAL, "github": {"number": 3, "url": "https://x"}},
             ["github.url: 'https://x' is not an http or https URL"],
         ),
+        (
+            {**MINIMAL, "github": {"number": 2**31, "url": "https://github.com/o/r/issues/3"}},
+            ["github.number: must be at most 2147483647"],
+        ),
         ({**MINIMAL, "github": {"number": 3, "url": "https://github.com/o/r/issues/3"}}, []),
+        ({**MINIMAL, "name": "\u200b\u202e"}, ["name: must have a visible character"]),
+        ({**MINIMAL, "name": "a\x00b"}, ["name: must not contain a NUL character"]),
+        # Both ends of the surrogate range; the character after it is a real one.
+        *(
+            (
+                {**MINIMAL, "description": f"d{char}"},
+                ["description: must not contain a lone surrogate (text that is not valid Unicode)"],
+            )
+            for char in ("\ud800", "\udfff")
+        ),
+        ({**MINIMAL, "description": "d\ue000"}, []),
+        # Every string is looked at, however deep, each named by its path.
+        (
+            {**MINIMAL, "name": "a\x00", "frameworks": ["ok"], "a\x00": 1},
+            [
+                "(issue): a field name must not contain a NUL character",
+                "name: must not contain a NUL character",
+            ],
+        ),
+        (
+            {**MINIMAL, "milestones": [{"title": "t\x00", "date": "2026-01-01"}, {"\x00": 1}]},
+            [
+                "milestones[0].title: must not contain a NUL character",
+                "milestones[1]: a field name must not contain a NUL character",
+            ],
+        ),
+        # A draft may lack its description and priority; an issue may not.
+        ({**MINIMAL, "status": "draft", "description": "", "priority": ""}, []),
+        (
+            {**MINIMAL, "status": "open", "description": "", "priority": ""},
+            ["description: must not be empty", "priority: '' is not one of 'p0', 'p1', 'p2', 'p3'"],
+        ),
         ({**MINIMAL, "reported_date": "2026-01-02", "target_date": "2026-01-01"}, None),
         ({**MINIMAL, "reported_date": "2026-01-02", "target_date": "2026-01-02"}, []),
         ({**MINIMAL, "target_date": None}, []),
@@ -90,6 +130,43 @@ def test_each_rule_has_its_message(data, problems):
         assert len(found) == 1
     else:
         assert found == problems
+
+
+def test_a_body_at_githubs_limit_and_one_over():
+    data = {**MINIMAL, "description": "d"}
+    room = GITHUB_BODY_LIMIT - len(render_body(with_defaults(data)))
+    assert validate({**data, "description": "d" * (1 + room)}) == []
+    assert validate({**data, "description": "d" * (2 + room)}) == [
+        f"(issue): its GitHub body would be {GITHUB_BODY_LIMIT + 1:,} characters, over GitHub's "
+        f"limit of {GITHUB_BODY_LIMIT:,}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "item", "problems"),
+    [
+        ("updates", {"date": "2026-01-01", "text": "Retrained"}, []),
+        ("updates", {"date": "2026-01-01", "text": " \n "}, ["text: must not be blank"]),
+        ("updates", {"date": "2026-01-01", "text": ""}, ["text: must not be empty"]),
+        ("updates", {"date": "2026-01-01"}, ["text: is required"]),
+        ("updates", {"text": "Retrained"}, ["date: is required"]),
+        (
+            "updates",
+            {"date": "01/02/2026", "text": "  "},
+            ["date: '01/02/2026' is not a valid date (YYYY-MM-DD)"],
+        ),
+        (
+            "updates",
+            {"date": "2026-01-01", "text": "t", "by": "me"},
+            ["(body): unknown field 'by'"],
+        ),
+        ("updates", ["2026-01-01", "t"], ["(body): ['2026-01-01', 't'] is not of type 'object'"]),
+        ("todo", {"text": "Label data", "done": "yes"}, ["done: 'yes' is not of type 'boolean'"]),
+        ("todo", {"text": "x" * 301, "done": False}, ["text: must be at most 300 characters"]),
+    ],
+)
+def test_each_item_rule_has_its_message_named_within_the_item(key, item, problems):
+    assert validate_item(key, item) == problems
 
 
 def test_with_defaults_fills_in_what_the_importer_stores():
@@ -173,8 +250,64 @@ def test_apply_dict_writes_only_the_keys_given(owner):
 
 
 @pytest.mark.django_db
-def test_apply_dict_ticks_by_position_and_leaves_later_items(owner):
+def test_apply_dict_replaces_the_metrics_and_links_and_sets_the_choices(owner):
     issue = make_issue(owner)
+    metric = {
+        "name": "psi",
+        "value": 0.31,
+        "baseline": None,
+        "threshold": 0.2,
+        "direction": "lower_is_better",
+        "unit": "",
+        "observed_at": "2026-11-20T08:14:03+00:00",
+    }
+    link = {"kind": "run", "target": "runs:/abc/model", "label": "training run"}
+    apply_dict(
+        issue,
+        {"type": "monitoring", "environment": "staging", "metrics": [metric], "links": [link]},
+    )
+    data = issue_to_dict(Issue.objects.get(pk=issue.pk))
+    assert (data["type"], data["environment"]) == ("monitoring", "staging")
+    assert (data["metrics"], data["links"]) == ([metric], [link])
+    apply_dict(issue, {"metrics": [], "links": []})
+    data = issue_to_dict(Issue.objects.get(pk=issue.pk))
+    assert (data["metrics"], data["links"]) == ([], [])
+
+
+@pytest.mark.django_db
+def test_a_metric_given_only_its_name_and_value_gets_the_defaults():
+    issue = create_issue({**MINIMAL, "metrics": [{"name": "psi", "value": 0.31}]})
+    assert issue_to_dict(Issue.objects.get(pk=issue.pk))["metrics"] == [
+        {
+            "name": "psi",
+            "value": 0.31,
+            "baseline": None,
+            "threshold": None,
+            "direction": "higher_is_better",
+            "unit": "",
+            "observed_at": None,
+        }
+    ]
+
+
+@pytest.mark.django_db
+def test_issue_to_dict_of_an_issue_just_created_with_text_dates(owner):
+    issue = Issue.objects.create(
+        name="n",
+        type="other",
+        description="d",
+        priority="p1",
+        reported_date="2026-01-02",
+        target_date="2026-02-03",
+        reporter=owner,
+    )
+    data = issue_to_dict(issue)
+    assert (data["reported_date"], data["target_date"]) == ("2026-01-02", "2026-02-03")
+
+
+@pytest.mark.django_db
+def test_apply_dict_ticks_by_position_and_leaves_later_items(owner):
+    issue, other = make_issue(owner), make_issue(owner)
     ChecklistItem.objects.create(
         issue=issue, checklist=ChecklistItem.Kind.TODO, position=6, text="Added later", done=True
     )
@@ -191,7 +324,8 @@ def test_apply_dict_ticks_by_position_and_leaves_later_items(owner):
     assert ticks == [True, False, True, False, False, False, True]
     milestones = list(issue.milestones.values_list("position", "title", "date"))
     assert milestones == [(0, "M", datetime.date(2026, 2, 3))]
-    # The other checklists are not touched.
+    # The other checklists, and the other issues' To-Do Lists, are not touched.
     assert not ChecklistItem.objects.filter(
         issue=issue, checklist=ChecklistItem.Kind.READY, done=True
     ).exists()
+    assert not other.checklist_items.filter(done=True).exists()

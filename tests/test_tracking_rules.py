@@ -127,3 +127,33 @@ def test_every_change_is_recorded_as_the_users(owner):
         ("todo", owner),
         ("updates", owner),
     ]
+
+
+def test_the_resolved_day_is_set_kept_when_closed_and_cleared_when_reopened(owner):
+    issue = make_issue(owner, status=Issue.Status.IN_PROGRESS)
+    ChecklistItem.objects.filter(issue=issue).update(done=True)  # no gate in the way
+
+    def move(status):
+        current = load(issue)
+        tracking.change_status(current, owner, current.version, status)
+        return Issue.objects.get(pk=issue.pk).resolved_on
+
+    assert move(Issue.Status.RESOLVED) == datetime.date.today()
+    earlier = datetime.date(2026, 1, 5)
+    Issue.objects.filter(pk=issue.pk).update(resolved_on=earlier)
+    assert move(Issue.Status.CLOSED) == earlier
+    assert move(Issue.Status.OPEN) is None
+    assert move(Issue.Status.CLOSED) == datetime.date.today()
+
+
+def test_an_override_is_logged_with_its_reason(owner):
+    issue = load(make_issue(owner, status=Issue.Status.IN_PROGRESS))
+    tracking.change_status(issue, owner, issue.version, Issue.Status.RESOLVED, reason="Sev-1: ship now")
+    update = Update.objects.filter(issue=issue).latest("pk")
+    done, total = tracking.progress(issue, ChecklistItem.Kind.DONE)
+    assert update.text == (
+        f"Status changed from In progress to Resolved by {owner.get_username()}. The "
+        f"Definition of Done was incomplete ({done} of {total} ticked): override confirmed. "
+        "Reason: Sev-1: ship now"
+    )
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.RESOLVED == issue.status
