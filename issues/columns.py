@@ -6,11 +6,11 @@ the headers and the rows. Adding a column is one ``Column`` in ``COLUMNS`` (and 
 """
 
 import html
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db import connection
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -85,14 +85,23 @@ SHORT_NAMES = {
 }
 
 
+# Items and ticked items per issue and checklist, from checklist_progress_idx alone: plain SQL,
+# as building the ORM's query and converting its rows cost twice what the database does.
+CHECKLIST_COUNTS_SQL = (
+    "SELECT issue_id, checklist, COUNT(*), SUM(CASE WHEN done THEN 1 ELSE 0 END) "  # noqa: S608
+    f"FROM {ChecklistItem._meta.db_table} WHERE issue_id IN ({{}}) GROUP BY issue_id, checklist"
+)
+
+
 def checklist_counts(ids):
-    """Each issue's number of items per (checklist, done): one grouped query for the page."""
-    counts = defaultdict(Counter)
-    items = ChecklistItem.objects.filter(issue_id__in=ids).order_by()
-    for issue_id, checklist, done, number in items.values_list(
-        "issue_id", "checklist", "done"
-    ).annotate(number=Count("id")):
-        counts[issue_id][checklist, done] = number
+    """Each issue's (done, total) per checklist: one grouped query for the page."""
+    counts = defaultdict(dict)
+    if not ids:
+        return counts
+    with connection.cursor() as cursor:
+        cursor.execute(CHECKLIST_COUNTS_SQL.format(", ".join(["%s"] * len(ids))), ids)
+        for issue_id, checklist, total, done in cursor.fetchall():
+            counts[issue_id][checklist] = (done, total)
     return counts
 
 
@@ -107,9 +116,9 @@ def _progress(row, facts):
     """e.g. ``DoD 2/6``; a checklist without items is left out."""
     counts = row["checklists"]
     return "<br>".join(
-        f"{name} {counts[checklist, True]}/{counts[checklist, True] + counts[checklist, False]}"
+        f"{name} {counts[checklist][0]}/{counts[checklist][1]}"
         for checklist, name in PROGRESS_NAMES.items()
-        if counts[checklist, True] or counts[checklist, False]
+        if checklist in counts
     )
 
 

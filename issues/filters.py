@@ -5,7 +5,6 @@ reported in ``IssueFilter.notes`` (shown on the page), never an error.
 """
 
 import django_filters
-from django import forms
 from django.db import connections
 from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
@@ -14,7 +13,7 @@ from django.utils import timezone
 from issues import deadlines, search
 from issues.choices import LISTED_STATUSES, OPEN_STATUSES
 from issues.models import Issue
-from issues.widgets import QuickSelect
+from issues.widgets import QuickSelect, QuickTextInput
 
 LIST_STATUS_CHOICES = [(status, status.label) for status in LISTED_STATUSES]
 
@@ -64,6 +63,7 @@ def _nulls_last(key):
 
 class IssueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
+        widget=QuickTextInput,
         label="Search",
         method="filter_search",
         max_length=200,
@@ -71,43 +71,54 @@ class IssueFilter(django_filters.FilterSet):
         "and Data Involved.",
     )
     priority = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label="Priority", choices=Issue.Priority.choices, empty_label="Any priority"
     )
     type = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label="Type of Issue", choices=Issue.Type.choices, empty_label="Any type"
     )
     environment = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label="Environment", choices=Issue.Environment.choices, empty_label="Any environment"
     )
     status = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label="Status",
         choices=[*LIST_STATUS_CHOICES, ("all", "All")],
         empty_label="Open and in progress",
         method="filter_status",
     )
     reporter = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label="Reporter", choices=[("mine", "Me")], empty_label="Anyone", method="filter_reporter"
     )
-    assignee = django_filters.CharFilter(label="Assignee", method="filter_assignee", max_length=100)
+    assignee = django_filters.CharFilter(
+        label="Assignee", method="filter_assignee", max_length=100, widget=QuickTextInput
+    )
     overdue = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label="Overdue",
         choices=[("1", "Overdue only")],
         empty_label="Any target date",
         method="filter_overdue",
     )
     due = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label="Deadline",
         choices=[("soon", "Due soon"), ("overdue", "Overdue")],
         empty_label="Any deadline",
         method="filter_due",
     )
     filed = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label="Filed on GitHub",
         choices=[("1", "Filed"), ("0", "Not filed")],
         empty_label="Filed or not",
         method="filter_filed",
     )
     sort = django_filters.OrderingFilter(
+        widget=QuickSelect,
         label="Sort by",
         choices=[
             choice
@@ -125,9 +136,6 @@ class IssueFilter(django_filters.FilterSet):
         # No data is an empty query string: the default list, by ``filter_queryset``.
         data = {} if data is None else data
         super().__init__(data, queryset, request=request, **kwargs)
-        for field in self.form.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = QuickSelect(choices=field.choices)
 
     def filter_search(self, queryset, name, value):
         return search.matching(queryset, value)

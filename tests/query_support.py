@@ -1,9 +1,11 @@
 """How many queries each page makes, whatever the number of issues or rows
 (tests/test_query_counts.py checks them; the page's own tests rely on them)."""
 
-# session + user, the count (at most COUNT_BOUND issues), the page's ids (IdPaginator), its
-# issues, their checklist progress (one grouped query), the user's drafts
-LIST_QUERIES = 7
+# session + user, the count (at most COUNT_BOUND issues), the page's issues, their checklist
+# progress (one grouped query), the user's drafts; a page past the first DIRECT_ROWS issues
+# reads its ids first (issues/pagination.py): one more
+LIST_QUERIES = 6
+DEEP_LIST_QUERIES = 7
 
 # The issue page's queries: session + user, the issue's version (issues/issuecache.py), the
 # issue, its milestones, checklist items, updates (with authors), metrics, links, history; only

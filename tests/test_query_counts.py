@@ -17,9 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from issues.models import IssueChange
+from issues.pagination import DIRECT_ROWS
 from issues.serialization import create_issue
+from issues.views.browse import PAGE_SIZE
 from tests.common_support import EXAMPLES
-from tests.query_support import DETAIL_QUERIES, EXPORT_QUERIES, LIST_QUERIES
+from tests.query_support import DEEP_LIST_QUERIES, DETAIL_QUERIES, EXPORT_QUERIES, LIST_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +91,17 @@ def test_the_benchmark_floor_makes_no_query(client, django_assert_num_queries):
 def test_issue_list(owner_client, owner, django_assert_num_queries, query):
     url = reverse("issue-list") + query
     assert_fixed(owner_client, owner, django_assert_num_queries, lambda _: url, LIST_QUERIES)
+
+
+def test_a_list_page_past_the_first_issues_reads_its_ids_first(
+    owner_client, django_assert_num_queries
+):
+    call_command("seed_demo", count=DIRECT_ROWS + PAGE_SIZE, stdout=StringIO())
+    last_direct = DIRECT_ROWS // PAGE_SIZE
+    for number, expected in ((last_direct, LIST_QUERIES), (last_direct + 1, DEEP_LIST_QUERIES)):
+        with django_assert_num_queries(expected):
+            response = owner_client.get(reverse("issue-list") + f"?status=all&page={number}")
+        assert f'aria-current="page">{number}<' in response.text
 
 
 def test_issue_page(owner_client, owner, django_assert_num_queries):

@@ -79,8 +79,7 @@ def _page_number(requested):
 def _listing(issue_filter, requested_page):
     """What the list shows of the filtered issues: counts, page links, headers and rows."""
     number, note = _page_number(requested_page)
-    rows = Issue.objects.values(*columns.LIST_VALUES)
-    paginator = IdPaginator(issue_filter.qs, PAGE_SIZE, rows=rows)
+    paginator = IdPaginator(issue_filter.qs, PAGE_SIZE, values=columns.LIST_VALUES)
     # Enough to know that the pages around the one asked for exist.
     paginator.count_up_to(max(COUNT_BOUND, min(number + 3, MAX_PAGE) * PAGE_SIZE))
     if number > paginator.num_pages:
