@@ -1,6 +1,6 @@
 """Pages deep into a long list without reading every issue before them."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 
 ELLIPSIS = None  # where page numbers are left out in a page range
 
@@ -8,6 +8,9 @@ ELLIPSIS = None  # where page numbers are left out in a page range
 # Pages that start within this many issues are read in one query, with their rows: skipping
 # so few whole rows costs less than a second query.
 DIRECT_ROWS = 500
+# A page whose start is this many pages or fewer before the counting bound is counted from its
+# own ids (IdPaginator.counted_page).
+NEAR_BOUND_PAGES = 4
 
 
 class IdPaginator(Paginator):
@@ -19,6 +22,8 @@ class IdPaginator(Paginator):
 
     ``count_up_to`` counts at most a bound: a list of 60,000 issues then says "more than
     10,000" and its page links stop after the pages around the current one, all of which exist.
+    ``counted_page`` does both; for a page that starts close to the bound, in one read of the
+    index (its ids and those after it up to the bound) rather than a count and then the ids.
     """
 
     more = False  # more issues than were counted
@@ -35,18 +40,33 @@ class IdPaginator(Paginator):
         self.count = counted  # the cached_property, set
         return counted
 
+    def counted_page(self, number, bound):
+        """Page ``number`` (the last page when there are fewer), the list counted up to
+        ``bound`` issues."""
+        start = (number - 1) * self.per_page
+        if DIRECT_ROWS < start < bound <= start + NEAR_BOUND_PAGES * self.per_page:
+            ids = list(self.object_list.values_list("pk", flat=True)[start : bound + 1])
+            if ids:
+                self.count = start + len(ids)
+                self.more = self.count > bound
+                return Page(self._rows(ids[: self.per_page]), number, self)
+        self.count_up_to(bound)
+        return self.page(min(number, self.num_pages))
+
     def page(self, number):
         page = super().page(number)
         if page.start_index() <= DIRECT_ROWS:
             page.object_list = list(page.object_list.values(*self.values))
-            return page
-        ids = list(page.object_list.values_list("pk", flat=True))
-        # By primary key, without the filters (a search would be run again) or the order (the
-        # ids come in it).
+        else:
+            page.object_list = self._rows(list(page.object_list.values_list("pk", flat=True)))
+        return page
+
+    def _rows(self, ids):
+        """The rows of ``ids``, in that order: read by primary key, without the filters (a
+        search would be run again) or the order."""
         rows = self.object_list.model.objects.values(*self.values).filter(pk__in=ids)
         by_id = {row["id"]: row for row in rows.order_by()}
-        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
-        return page
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     def page_links(self, number, on_each_side=2):
         """Page numbers to link, ELLIPSIS where some are left out; when not every issue was

@@ -88,6 +88,27 @@ def test_a_page_is_one_query_then_two_whatever_its_number(issues, django_assert_
             assert len(list(paginator.page(number))) == 50
 
 
+def test_a_page_near_the_counting_bound_counts_from_its_own_ids(
+    issues, django_assert_num_queries
+):
+    """Page 18 of 2,000 issues counted up to 1,000: its ids and the 150 after them, one read
+    (then its rows), and the same count as count_up_to's."""
+    pages = Paginator(listed("status=all"), 50)
+    paginator = id_paginator("status=all")
+    with django_assert_num_queries(2):
+        page = paginator.counted_page(18, 1000)
+    assert paginator.more and paginator.count == 1001  # "more than 1,000"
+    assert [row["id"] for row in page] == [issue.pk for issue in pages.page(18)]
+    assert page.has_next() and page.start_index() == 851
+
+
+def test_a_page_past_the_last_is_the_last_page(issues):
+    paginator = id_paginator("status=all")
+    page = paginator.counted_page(45, 2200)
+    assert (page.number, paginator.count, paginator.more) == (40, 2000, False)
+    assert len(page) == 50
+
+
 def test_a_bounded_count_links_only_to_pages_that_exist(issues):
     exact = Paginator(listed("status=all"), 50)
     assert exact.count == 2000

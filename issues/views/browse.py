@@ -81,11 +81,9 @@ def _listing(issue_filter, requested_page):
     number, note = _page_number(requested_page)
     paginator = IdPaginator(issue_filter.qs, PAGE_SIZE, values=columns.LIST_VALUES)
     # Enough to know that the pages around the one asked for exist.
-    paginator.count_up_to(max(COUNT_BOUND, min(number + 3, MAX_PAGE) * PAGE_SIZE))
-    if number > paginator.num_pages:
-        note = f"There is no page {number}: showing page {paginator.num_pages}."
-        number = paginator.num_pages
-    page = paginator.page(number)
+    page = paginator.counted_page(number, max(COUNT_BOUND, min(number + 3, MAX_PAGE) * PAGE_SIZE))
+    if page.number != number:
+        note = f"There is no page {number}: showing page {page.number}."
     facts = columns.ListFacts(
         today=timezone.localdate(), issue_url=columns.url_maker("issue-detail")
     )
