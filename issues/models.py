@@ -200,7 +200,7 @@ class Milestone(models.Model):
     date = models.DateField("Date")
 
     class Meta:
-        ordering = ["issue", "position"]
+        ordering = ["issue_id", "position"]
         # Insights: the milestones of the next 30 days.
         indexes = [models.Index(fields=["date"], name="milestone_date_idx")]
 
@@ -220,7 +220,7 @@ class ChecklistItem(models.Model):
     from_template = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["issue", "checklist", "position"]
+        ordering = ["issue_id", "checklist", "position"]
         # The list's checklist progress: items per issue, checklist and done, read from the
         # index alone (issues.columns.checklist_counts).
         indexes = [
@@ -249,7 +249,7 @@ class Update(models.Model):
 
     class Meta:
         # Oldest first, as the template lists them.
-        ordering = ["issue", "date", "id"]
+        ordering = ["issue_id", "date", "id"]
 
     def __str__(self):
         return f"{self.date}: {self.text[:50]}"
@@ -270,7 +270,7 @@ class IssueChange(models.Model):
 
     class Meta:
         # Newest first: the issue page shows the latest changes.
-        ordering = ["issue", "-at", "-id"]
+        ordering = ["issue_id", "-at", "-id"]
 
     def __str__(self):
         return f"{self.field}: {self.old!r} → {self.new!r}"
@@ -477,7 +477,7 @@ class Metric(models.Model):
     observed_at = models.DateTimeField("Observed at", null=True, blank=True)
 
     class Meta:
-        ordering = ["issue", "position"]
+        ordering = ["issue_id", "position"]
 
     def __str__(self):
         return f"{self.name} = {self.value:g}{self.unit}"
@@ -512,7 +512,7 @@ class Link(models.Model):
     label = models.CharField("Label", max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
-        ordering = ["issue", "position"]
+        ordering = ["issue_id", "position"]
 
     def __str__(self):
         return f"{self.kind}: {self.target}"
