@@ -12,6 +12,7 @@ from issues.limits import CHECKLIST_ITEM_MAX_LENGTH, GITHUB_BODY_LIMIT, UPDATE_M
 from issues.markdown import render_body
 from issues.serialization import normalize
 from issues.tracking import STATUS_LABELS, TRANSITIONS
+from issues.widgets import QuickDateInput, QuickTextarea, QuickTextInput
 
 
 def posted_version(request):
@@ -44,7 +45,7 @@ def too_long_for_github(form, field, issue_data):
 class ItemForm(forms.Form):
     """A new item of one checklist (``checklist_key``: its JSON form key)."""
 
-    text = forms.CharField(max_length=CHECKLIST_ITEM_MAX_LENGTH)
+    text = forms.CharField(max_length=CHECKLIST_ITEM_MAX_LENGTH, widget=QuickTextInput)
 
     def __init__(self, *args, checklist_label, checklist_key=None, issue_data=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,12 +75,12 @@ class UpdateForm(forms.Form):
     date = forms.DateField(
         label="Date",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=QuickDateInput(attrs={"type": "date"}),
     )
     text = forms.CharField(
         label="Update",
         max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=QuickTextarea(attrs={"rows": 3}),
         help_text="Progress, decisions and key findings.",
         error_messages={
             "max_length": f"An update is at most {UPDATE_MAX_LENGTH:,} characters "
