@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from issues import deadlines
@@ -206,9 +205,10 @@ def _classes(column):
     return " ".join(filter(None, [column.css, "" if column.phone else "d-none d-md-table-cell"]))
 
 
-# Each column's opening <td>, with its header as a label for the narrow card layout.
-CELL_OPENINGS = [
-    format_html('<td class="{}" data-label="{}">', _classes(column), column.header)
+# Each column's opening <td>, with its header as a label for the narrow card layout, and its
+# cell.
+CELL_WRITERS = [
+    (f'<td class="{text(_classes(column))}" data-label="{text(column.header)}">', column.cell)
     for column in COLUMNS
 ]
 
@@ -244,10 +244,7 @@ def cells(rows, facts):
             row[key] = values[row["id"]]
     return [
         mark_safe(  # noqa: S308 (cells are HTML: their text went through text())
-            "".join(
-                f"{opening}{column.cell(row, facts)}</td>"
-                for opening, column in zip(CELL_OPENINGS, COLUMNS, strict=True)
-            )
+            "".join([f"{opening}{cell(row, facts)}</td>" for opening, cell in CELL_WRITERS])
         )
         for row in rows
     ]
