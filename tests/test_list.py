@@ -405,3 +405,13 @@ def test_a_long_list_says_more_than_the_bound_and_links_only_pages_that_exist(
     assert first.count('<span class="page-link">…</span>') == 1
     # Page 5 counts far enough for the pages after it: all 300, exact again.
     assert "Issues 201–250 of 300" in owner_client.get("/?page=5").text
+
+
+def test_a_search_counts_up_to_its_own_bound(owner_client, monkeypatch):
+    bulk_issues(300, status="open", name="Drift in the feature store")
+    monkeypatch.setattr(browse, "COUNT_BOUND", 1000)
+    monkeypatch.setattr(browse, "SEARCH_COUNT_BOUND", 100)
+    assert "Issues 1–50 of 300" in owner_client.get("/").text
+    searched = owner_client.get("/?q=drift").text
+    assert "Issues 1–50 of more than 200" in searched  # enough for pages 1 to 4
+    assert "Issues 251–300 of 300" in owner_client.get("/?q=drift&page=6").text

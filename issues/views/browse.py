@@ -36,6 +36,9 @@ PAGE_SIZE = 50
 # Issues counted at most for the list's total (IdPaginator.count_up_to): above it the list
 # says "more than 10,000" (README "Performance" says why).
 COUNT_BOUND = 10_000
+# The same for a search (?q=): its matches are spread over the table, and each one counted is
+# a row read (PostgreSQL's GIN index, SQLite's FTS table), not an index entry.
+SEARCH_COUNT_BOUND = 1_000
 MAX_PAGE = 2**40  # a page asked for beyond it counts all (and shows the last page)
 HISTORY_SIZE = 20
 # The issue page's checklists, in the template's order, with the template's headings.
@@ -80,8 +83,9 @@ def _listing(issue_filter, requested_page):
     """What the list shows of the filtered issues: counts, page links, headers and rows."""
     number, note = _page_number(requested_page)
     paginator = IdPaginator(issue_filter.qs, PAGE_SIZE, values=columns.LIST_VALUES)
+    bound = SEARCH_COUNT_BOUND if issue_filter.form.cleaned_data.get("q") else COUNT_BOUND
     # Enough to know that the pages around the one asked for exist.
-    page = paginator.counted_page(number, max(COUNT_BOUND, min(number + 3, MAX_PAGE) * PAGE_SIZE))
+    page = paginator.counted_page(number, max(bound, min(number + 3, MAX_PAGE) * PAGE_SIZE))
     if page.number != number:
         note = f"There is no page {number}: showing page {page.number}."
     facts = columns.ListFacts(
