@@ -3,6 +3,7 @@
 As the admin's ``list_display``: the view asks the database for the values the columns name,
 each column writes its cell from a row (a dict of those values), and the template loops over
 the headers and the rows. Adding a column is one ``Column`` in ``COLUMNS`` (and its test).
+A row is kept per issue under its version and the day (``issues.issuecache.cached_many``).
 """
 
 import html
@@ -14,7 +15,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from issues import deadlines
+from issues import deadlines, issuecache
 from issues.badges import priority_badge, state_badge, status_badge
 from issues.models import ChecklistItem, Issue
 from issues.tracking import CHECKLIST_LABELS
@@ -196,8 +197,13 @@ COLUMNS = [
     Column("GitHub", _github, values=("github_number", "github_url"), phone=False),
 ]
 
-# What the rows' query reads: the id, and every column's values.
-LIST_VALUES = ["id", *dict.fromkeys(value for column in COLUMNS for value in column.values)]
+# What the rows' query reads: the id and version (the row's cache key), and every column's
+# values.
+LIST_VALUES = [
+    "id",
+    "version",
+    *dict.fromkeys(value for column in COLUMNS for value in column.values),
+]
 PAGE_VALUES = [column.page_values for column in COLUMNS if column.page_values]
 
 
@@ -236,15 +242,24 @@ def headers(query):
 
 def cells(rows, facts):
     """Each row's cells as one piece of HTML: the template loops over rows, not over cells
-    (README "Performance")."""
+    (README "Performance"). Rows written before for the same version of their issue, on the
+    same day, are not written again."""
+    by_id = {row["id"]: row for row in rows}
+    written = issuecache.cached_many(
+        {row["id"]: row["version"] for row in rows},
+        f"row:{facts.today}",
+        lambda ids: _write([by_id[pk] for pk in ids], facts),
+    )
+    return [mark_safe(written[row["id"]]) for row in rows]  # noqa: S308 (text went through text())
+
+
+def _write(rows, facts):
     ids = [row["id"] for row in rows]
     for key, load in PAGE_VALUES:
         values = load(ids)
         for row in rows:
             row[key] = values[row["id"]]
-    return [
-        mark_safe(  # noqa: S308 (cells are HTML: their text went through text())
-            "".join([f"{opening}{cell(row, facts)}</td>" for opening, cell in CELL_WRITERS])
-        )
+    return {
+        row["id"]: "".join([f"{opening}{cell(row, facts)}</td>" for opening, cell in CELL_WRITERS])
         for row in rows
-    ]
+    }

@@ -11,12 +11,15 @@ and then:
   that version. The version is read before the rows, so an entry is never older than the
   version it is kept under; after a write the next request reads the new version and so a
   new key, on every worker (read your writes). Nothing is kept under a key without an issue.
+
+The issue list keeps each issue's row the same way (``cached_many``), in a cache of its own
+(``ROWS``), so that browsing the list does not push the issue pages out.
 """
 
 import hashlib
 
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import Http404
 from django.middleware.csrf import get_token
@@ -49,6 +52,25 @@ def cached(pk, version, name, compute):
         found = compute()
         cache.set(key, found, timeout=None)
     return found
+
+
+# The list's rows: settings.CACHES["rows"].
+ROWS = "rows"
+
+
+def cached_many(versions, name, compute):
+    """{id: value} for the issues of ``versions`` ({id: version}): those kept under their id
+    and version, and ``compute(ids)`` ({id: value}) for the others, kept from then on."""
+    rows = caches[ROWS]
+    keys = {pk: f"issue:{pk}:{version}:{name}" for pk, version in versions.items()}
+    found = rows.get_many(keys.values())
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in values]
+    if missing:
+        computed = compute(missing)
+        rows.set_many({keys[pk]: value for pk, value in computed.items()}, timeout=None)
+        values.update(computed)
+    return values
 
 
 def document_etag(pk, version):

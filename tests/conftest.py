@@ -27,9 +27,10 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing kept per issue (issues/issuecache.py)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for kept in caches.all():
+        kept.clear()
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@
 # reads its ids first (issues/pagination.py): one more
 LIST_QUERIES = 6
 DEEP_LIST_QUERIES = 7
+# Each row kept for its issue's version (issues/issuecache.py): no checklist progress read
+LIST_QUERIES_ROWS_KEPT = 5
 
 # The issue page's queries: session + user, the issue's version (issues/issuecache.py), the
 # issue, its milestones, checklist items, updates (with authors), metrics, links, history; only

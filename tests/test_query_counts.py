@@ -11,6 +11,7 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,7 +22,13 @@ from issues.pagination import DIRECT_ROWS
 from issues.serialization import create_issue
 from issues.views.browse import PAGE_SIZE
 from tests.common_support import EXAMPLES
-from tests.query_support import DEEP_LIST_QUERIES, DETAIL_QUERIES, EXPORT_QUERIES, LIST_QUERIES
+from tests.query_support import (
+    DEEP_LIST_QUERIES,
+    DETAIL_QUERIES,
+    EXPORT_QUERIES,
+    LIST_QUERIES,
+    LIST_QUERIES_ROWS_KEPT,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +55,19 @@ def full_issue(owner, rows=0):
 
 
 def count_queries(client, url):
+    clear_caches()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
     assert response.status_code == 200, (url, response.status_code)
     assert body
     return len(queries)
+
+
+def clear_caches():
+    """Counted as computed: nothing kept per issue."""
+    for kept in caches.all():
+        kept.clear()
 
 
 def assert_fixed(client, owner, django_assert_num_queries, url_of, expected):
@@ -63,6 +77,7 @@ def assert_fixed(client, owner, django_assert_num_queries, url_of, expected):
 
     many = full_issue(owner, rows=MANY_ROWS)
     call_command("seed_demo", count=MANY_ISSUES, stdout=StringIO())
+    clear_caches()
     with django_assert_num_queries(expected):
         response = client.get(url_of(many))
         if response.streaming:
@@ -91,6 +106,23 @@ def test_the_benchmark_floor_makes_no_query(client, django_assert_num_queries):
 def test_issue_list(owner_client, owner, django_assert_num_queries, query):
     url = reverse("issue-list") + query
     assert_fixed(owner_client, owner, django_assert_num_queries, lambda _: url, LIST_QUERIES)
+
+
+def test_the_list_writes_no_row_kept_for_its_issues_version(
+    owner_client, owner, django_assert_num_queries
+):
+    """Rows kept (issues/issuecache.py cached_many): no checklist progress is read."""
+    call_command("seed_demo", count=MANY_ISSUES, stdout=StringIO())
+    url = reverse("issue-list") + "?status=all"
+    first = owner_client.get(url).text
+    with django_assert_num_queries(LIST_QUERIES_ROWS_KEPT):
+        again = owner_client.get(url).text
+    assert tbody(again) == tbody(first)
+    assert tbody(first).count("<tr>") == 50
+
+
+def tbody(page):
+    return page[page.index("<tbody>") : page.index("</tbody>")]
 
 
 def test_a_list_page_past_the_first_issues_reads_its_ids_first(
