@@ -37,7 +37,8 @@ STATUS_CELLS = {value: status_badge(value) for value, _ in Issue.Status.choices}
 @dataclass(frozen=True)
 class Column:
     header: str
-    # The cell's HTML from one row and the page's facts (text goes through ``text``).
+    # The cell's HTML from one row and the page's facts (text goes through ``text``): nothing
+    # else, as a row is kept per issue version and day for every user (``cells``).
     cell: Callable[[dict, "ListFacts"], str]
     # The Issue values the cell reads.
     values: tuple = ()
