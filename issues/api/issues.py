@@ -39,6 +39,7 @@ from issues.tracking import (
     STATUS_LABELS,
     TRANSITIONS,
     StaleIssue,
+    TooLongForGitHub,
     add_item,
     add_update,
     change_status,
@@ -415,13 +416,16 @@ def post_status(request, pk: int):
             CHECKLIST_LABELS[gate],
             request.user.get_username(),
         )
-    _write(
-        request,
-        issue,
-        lambda version: change_status(
-            issue, request.user, version, status, reason=reason if gate else ""
-        ),
-    )
+    try:
+        _write(
+            request,
+            issue,
+            lambda version: change_status(
+                issue, request.user, version, status, reason=reason if gate else ""
+            ),
+        )
+    except TooLongForGitHub as error:
+        raise Problem(409, str(error)) from None
     return _changed(request, issue)
 
 
