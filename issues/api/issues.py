@@ -29,6 +29,7 @@ from issues.serialization import (
     CHECKLIST_KEYS,
     apply_dict,
     create_issue,
+    github_taken,
     issue_to_dict,
     normalize,
     validate,
@@ -168,7 +169,7 @@ def create(request):
         stored = IdempotentRequest.objects.filter(user=request.user, key=key).first()
         if stored:
             return _replayed(stored, fingerprint)
-    problems = validate(data)
+    problems = validate(data) or github_taken(data)
     if problems:
         raise invalid(problems)
     try:
