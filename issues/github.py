@@ -128,7 +128,6 @@ def find_issue(title: str, since: datetime.datetime) -> JSONObject | None:
 class Page:
     """One page of the repository's issues: None for ``issues`` when it did not change."""
 
-    url: str
     etag: str
     issues: list[JSONObject] | None
     next_url: str
@@ -159,15 +158,14 @@ def list_issues(
             raise
         time.sleep(error.retry_after)
         response = _request("GET", url, params=params, headers=headers)
-    address = str(response.request.url)
     next_url = response.links.get("next", {}).get("url", "")
     exhausted = None
     if response.headers.get("x-ratelimit-remaining") == "0":
         exhausted = _reset_time(response.headers.get("x-ratelimit-reset")) or timezone.now()
     if response.status_code == 304:
-        return Page(address, etag, None, next_url, exhausted)
+        return Page(etag, None, next_url, exhausted)
     issues = [issue for issue in _list(response) if "pull_request" not in issue]
-    return Page(address, response.headers.get("etag", ""), issues, next_url, exhausted)
+    return Page(response.headers.get("etag", ""), issues, next_url, exhausted)
 
 
 def signature_valid(body: bytes, header: str | None) -> bool:
