@@ -16,13 +16,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 
+def _env(name):
+    """The variable's value without surrounding whitespace; None when it is unset or blank
+    (``DJANGO_SECRET_KEY="  "`` is no key), which every helper below reads as "use the default"."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
 def env_str(name, default=""):
-    return os.environ.get(name, default)
+    value = _env(name)
+    return default if value is None else value
 
 
 def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = _env(name)
+    if value is None:
         return default
     if value.lower() in ("1", "true", "yes", "on"):
         return True
@@ -32,8 +40,8 @@ def env_bool(name, default):
 
 
 def env_int(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = _env(name)
+    if value is None:
         return default
     try:
         return int(value)
@@ -42,7 +50,7 @@ def env_int(name, default):
 
 
 def env_list(name, default=()):
-    value = os.environ.get(name)
+    value = _env(name)
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]

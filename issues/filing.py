@@ -77,7 +77,10 @@ def file_issue(issue, user):
         answer = None
         if unknown_since:
             since = min(unknown_since, now - LOOK_BACK)
-            answer = github.find_issue(payload["title"], since)
+            # A GitHub issue another dskit issue of this title is linked to is not this one.
+            linked = Issue.objects.filter(name=issue.name, github_number__isnull=False)
+            passed_over = set(linked.values_list("github_number", flat=True))
+            answer = github.find_issue(payload["title"], since, passed_over)
         how = "found" if answer else "created"
         if not answer:
             answer = github.create_issue(payload)

@@ -12,7 +12,7 @@ import hmac
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,12 +94,15 @@ def update_issue(number: int, payload: Mapping[str, Any]) -> JSONObject:
     return _issue(_request("PATCH", url, json=payload))
 
 
-def find_issue(title: str, since: datetime.datetime) -> JSONObject | None:
+def find_issue(
+    title: str, since: datetime.datetime, passed_over: Collection[int] = ()
+) -> JSONObject | None:
     """The issue titled ``title`` that the token's user created since ``since``, or None.
 
     After an unknown outcome GitHub may hold the issue already; this finds it so that it can
     be linked instead of filed twice. GitHub's ``since`` is about the last update, which is
-    never before the creation, so nothing created since then is missed.
+    never before the creation, so nothing created since then is missed. The numbers
+    ``passed_over`` (linked to other dskit issues of the same title) are never the one.
     """
     login = _json(_request("GET", "/user")).get("login")
     if not login:
@@ -119,7 +122,11 @@ def find_issue(title: str, since: datetime.datetime) -> JSONObject | None:
     found = _request("GET", f"/repos/{settings.GITHUB_REPOSITORY}/issues", params=params)
     for issue in _list(found):
         # The endpoint lists pull requests too.
-        if issue.get("title") == title and "pull_request" not in issue:
+        if (
+            issue.get("title") == title
+            and "pull_request" not in issue
+            and issue.get("number") not in passed_over
+        ):
             return issue
     return None
 
@@ -128,7 +135,6 @@ def find_issue(title: str, since: datetime.datetime) -> JSONObject | None:
 class Page:
     """One page of the repository's issues: None for ``issues`` when it did not change."""
 
-    url: str
     etag: str
     issues: list[JSONObject] | None
     next_url: str
@@ -159,15 +165,14 @@ def list_issues(
             raise
         time.sleep(error.retry_after)
         response = _request("GET", url, params=params, headers=headers)
-    address = str(response.request.url)
     next_url = response.links.get("next", {}).get("url", "")
     exhausted = None
     if response.headers.get("x-ratelimit-remaining") == "0":
         exhausted = _reset_time(response.headers.get("x-ratelimit-reset")) or timezone.now()
     if response.status_code == 304:
-        return Page(address, etag, None, next_url, exhausted)
+        return Page(etag, None, next_url, exhausted)
     issues = [issue for issue in _list(response) if "pull_request" not in issue]
-    return Page(address, response.headers.get("etag", ""), issues, next_url, exhausted)
+    return Page(response.headers.get("etag", ""), issues, next_url, exhausted)
 
 
 def signature_valid(body: bytes, header: str | None) -> bool:

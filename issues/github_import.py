@@ -2,13 +2,14 @@
 
 Pages come from ``github.list_issues``; each page's ETag is kept (GitHubListPage), so a run
 that finds nothing new costs no rate limit. An issue already linked to a dskit issue is
-never imported again; one whose body does not parse as the template is reported with why.
+never imported again, even by another run at the same moment (the database holds one issue a
+GitHub number); one whose body does not parse as the template is reported with why.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from issues import github
 from issues.importing import read_markdown
@@ -65,7 +66,6 @@ def _status(issue):
     )
 
 
-@transaction.atomic
 def _one(issue, outcome):
     number = issue.get("number")
     if not isinstance(number, int):
@@ -84,4 +84,12 @@ def _one(issue, outcome):
         return
     logins = [user.get("login") for user in issue.get("assignees") or [] if user.get("login")]
     data.update(status=_status(issue), github={"number": number, "url": url}, assignees=logins)
-    outcome.imported.append((number, create_issue(data)))
+    try:
+        with transaction.atomic():
+            created = create_issue(data)
+    except IntegrityError:
+        if not Issue.objects.filter(github_number=number).exists():
+            raise
+        outcome.already += 1  # another run imported it since the check above
+        return
+    outcome.imported.append((number, created))

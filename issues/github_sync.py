@@ -6,6 +6,7 @@ Nothing here talks to GitHub; the view (issues/views/webhook.py) checks the sign
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,9 +17,13 @@ from issues.models import GitHubBodyChange, GitHubComment, GitHubDelivery, Issue
 from issues.parse_markdown import priority_of_label
 from issues.serialization import issue_to_dict, normalize
 
+logger = logging.getLogger(__name__)
+
 # A change refused as stale (a person saved the issue at the same moment) is tried again.
 ATTEMPTS = 3
 BUSY = "busy"
+# A change whose entry in the Updates would pass GitHub's body limit is refused, as on the page.
+TOO_LONG = "too long for GitHub"
 
 
 def handle(delivery, event, payload):
@@ -34,6 +39,10 @@ def handle(delivery, event, payload):
     except tracking.StaleIssue:
         # Nothing was kept, not even the delivery: GitHub's redelivery will apply it.
         return BUSY
+    except tracking.TooLongForGitHub as error:
+        # Nothing was kept: once the issue is shortened, a redelivery applies it.
+        logger.warning("GitHub webhook: %s %s refused: %s", event, delivery, error)
+        return TOO_LONG
 
 
 def _apply(event, payload):

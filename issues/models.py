@@ -183,6 +183,13 @@ class Issue(models.Model):
             models.CheckConstraint(
                 condition=Q(environment__in=["", *Environment.values]), name="environment_in_range"
             ),
+            # One dskit issue a GitHub issue (of GITHUB_REPOSITORY): two import_github runs at
+            # once cannot both import it.
+            models.UniqueConstraint(
+                fields=["github_number"],
+                condition=Q(github_number__isnull=False),
+                name="issue_github_number_unique",
+            ),
         ]
 
     def __str__(self):

@@ -29,9 +29,7 @@ if TYPE_CHECKING:
 # An issue, or a part of one, in its JSON form.
 IssueData = dict[str, Any]
 
-SCHEMA: IssueData = json.loads(
-    (Path(__file__).parent / "schema" / "issue.schema.json").read_text()
-)
+SCHEMA: IssueData = json.loads((Path(__file__).parent / "schema" / "issue.schema.json").read_text())
 # The template's types are the one list of them (issues/template.py TYPE_LABELS).
 SCHEMA["properties"]["type"]["enum"] = list(template.TYPE_LABELS)
 FORMAT_CHECKER = jsonschema.FormatChecker(formats=["date", "date-time"])
@@ -234,6 +232,18 @@ def validate(data: object) -> list[str]:
                 " (models:/NAME/VERSION, runs:/RUN_ID/PATH)"
             )
     return problems
+
+
+def github_taken(data: Mapping[str, Any], also: set[int] | None = None) -> list[str]:
+    """The problem, as ``validate`` words it, of linking ``data`` (a valid JSON form) to a
+    GitHub issue a saved issue is linked to already, or one of the numbers ``also`` (those of
+    issues created with it): the database holds one dskit issue a GitHub issue."""
+    number = (data.get("github") or {}).get("number")
+    if number is None:
+        return []
+    if number in (also or set()) or Issue.objects.filter(github_number=number).exists():
+        return [f"github.number: GitHub issue #{number} is linked to another dskit issue already"]
+    return []
 
 
 def validate_item(key: str, item: IssueData) -> list[str]:

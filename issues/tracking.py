@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from issues import notify
 from issues.history import record_changes
+from issues.limits import GITHUB_BODY_LIMIT
+from issues.markdown import render_body
 from issues.models import ChecklistItem, Issue, Update
 from issues.serialization import issue_to_dict
 
@@ -34,6 +36,22 @@ CHECKLIST_LABELS = dict(ChecklistItem.Kind.choices)
 
 class StaleIssue(Exception):
     """The issue changed after the page that sent this change was rendered."""
+
+
+class TooLongForGitHub(Exception):
+    """The change would make the issue's body longer than GitHub takes; the message says so."""
+
+
+def github_overflow(issue_data):
+    """What to say when the body of ``issue_data`` (the issue's JSON form with a change made)
+    would be longer than GitHub takes; None when it fits."""
+    length = len(render_body(issue_data))
+    if length <= GITHUB_BODY_LIMIT:
+        return None
+    return (
+        f"This would make the issue {length - GITHUB_BODY_LIMIT:,} characters over GitHub's "
+        f"limit of {GITHUB_BODY_LIMIT:,} characters. Please shorten it."
+    )
 
 
 @contextmanager
@@ -120,7 +138,8 @@ def change_status(issue, user, version, status, by=None, reason=""):
     """Move the issue to ``status`` and log it in the Updates, with an override if any.
 
     ``by`` names who did it when that is not ``user`` (a GitHub user, through the webhook);
-    ``reason`` is the one given for an override (through the API).
+    ``reason`` is the one given for an override (through the API). Refused with
+    ``TooLongForGitHub``, as a typed update is, when that entry would not fit in the body.
     """
     old = STATUS_LABELS[issue.status]
     by = by or user.get_username()
@@ -134,6 +153,13 @@ def change_status(issue, user, version, status, by=None, reason=""):
         )
         if reason:
             text += f" Reason: {reason}"
+    data = issue_to_dict(issue)
+    update = {"date": timezone.localdate().isoformat(), "text": text}
+    overflow = github_overflow({**data, "updates": [*data["updates"], update]})
+    if overflow:
+        raise TooLongForGitHub(
+            f"The status was not changed: it is logged in the Updates. {overflow}"
+        )
     old_status = issue.status
     done = status in (Issue.Status.RESOLVED, Issue.Status.CLOSED)
     with tracked_change(issue, user, version):

@@ -263,6 +263,19 @@ def test_a_status_that_is_not_a_string_gets_422(api, status):
     assert Issue.objects.get().status == "open" and Issue.objects.get().version == 1
 
 
+def test_creating_an_issue_linked_to_a_github_issue_linked_already_is_422(api):
+    github = {"number": 7, "url": "https://github.com/o/r/issues/7"}
+    created(api, {**minimal(), "github": github})
+    problem = assert_problem(api.post("/api/v1/issues", {**minimal(), "github": github}), 422)
+    assert problem["errors"] == [
+        {
+            "field": "github.number",
+            "message": "GitHub issue #7 is linked to another dskit issue already",
+        }
+    ]
+    assert Issue.objects.count() == 1
+
+
 def test_github_filing_once_and_its_errors(api, github, settings):
     pk = created(api).json()["id"]
     response = api.post(f"/api/v1/issues/{pk}/github")

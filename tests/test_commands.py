@@ -114,6 +114,25 @@ def test_import_list_file(tmp_path):
 
 
 @pytest.mark.django_db
+def test_import_refuses_a_github_issue_linked_already_or_twice_in_the_files(tmp_path):
+    def linked(number, name="Linked"):
+        url = f"https://github.com/o/r/issues/{number}"
+        return {**full(), "name": name, "github": {"number": number, "url": url}}
+
+    run("import_issues", write(tmp_path, "first.json", linked(7)))
+    again = write(tmp_path, "again.json", [linked(7), linked(8), linked(8, "Copy"), linked(9)])
+    err = StringIO()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_issues", again, stdout=StringIO(), stderr=err)
+    assert excinfo.value.returncode == 2
+    assert err.getvalue().splitlines() == [
+        f"{again}[0]: github.number: GitHub issue #7 is linked to another dskit issue already",
+        f"{again}[2]: github.number: GitHub issue #8 is linked to another dskit issue already",
+    ]
+    assert Issue.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_import_is_all_or_nothing_and_reports_every_problem(tmp_path):
     good = write(tmp_path, "good.json", full())
     bad = write(tmp_path, "full.json", {**full(), "target_date": "2026-11-01"})

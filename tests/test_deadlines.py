@@ -122,7 +122,7 @@ def test_list_issue_page_and_due_filter_show_the_state(owner_client, owner):
     soon = make_issue(name="Soon", priority="p0", reported_date=str(today))
     fine = make_issue(name="Fine", priority="p2", reported_date=str(today))
     page = owner_client.get(reverse("issue-list")).content.decode()
-    assert '>Deadline<' in page.split("</thead>")[0]
+    assert ">Deadline<" in page.split("</thead>")[0]
     for issue, label in [(late, "Overdue"), (soon, "Due soon"), (fine, "On track")]:
         row = page.split(f">{issue.name}</a>")[1].split("</tr>")[0]
         assert f">{label}</span>" in row

@@ -123,6 +123,19 @@ def test_an_issue_found_on_github_is_linked_not_filed_again(owner, github):
     assert unknown_since <= timezone.now()
 
 
+def test_the_github_issue_of_another_issue_of_the_same_title_is_never_found_as_its_own(
+    owner, github
+):
+    first = full_issue()
+    assert file_issue(first, owner).number == 1
+    second = full_issue()  # the same title; its attempt died before GitHub created anything
+    Issue.objects.filter(pk=second.pk).update(github_unknown_since=timezone.now())
+    filed = file_issue(Issue.objects.get(pk=second.pk), owner)
+    assert (filed.number, filed.how) == (2, "created")
+    assert (row(first)["github_number"], row(second)["github_number"]) == (1, 2)
+    assert len(github.writes("POST")) == 2
+
+
 def test_a_refusal_releases_the_claim_and_leaves_no_unknown_outcome(owner, github, settings):
     issue = full_issue()
     settings.GITHUB_TOKEN = "wrong"

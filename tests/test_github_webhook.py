@@ -6,13 +6,13 @@ import pytest
 from django.test import Client
 
 from issues import markdown
+from issues.limits import GITHUB_BODY_LIMIT
 from issues.models import GitHubBodyChange, Issue, IssueChange, Update
 from issues.serialization import issue_to_dict
 from tests.github_support import snapshot
 from tests.webhook_support import delivery, post, sign
 
 pytestmark = pytest.mark.django_db
-
 
 
 def test_the_signature_of_githubs_documented_example():
@@ -237,3 +237,18 @@ def test_an_issue_that_keeps_changing_answers_503_and_keeps_nothing(filed, monke
     assert snapshot(filed) == before
     monkeypatch.undo()
     assert post(headers, payload).json() == {"result": "applied"}  # the redelivery
+
+
+def test_a_status_change_too_long_for_githubs_body_answers_422_and_keeps_nothing(filed):
+    data = issue_to_dict(Issue.objects.listed().with_rows().get(pk=filed.pk))
+    padding = GITHUB_BODY_LIMIT - len(markdown.render_body(data))
+    Issue.objects.filter(pk=filed.pk).update(description=filed.description + "d" * padding)
+    before = snapshot(filed)
+    headers, payload = delivery("issues.closed", filed)
+    response = post(headers, payload)
+    assert (response.status_code, response.json()) == (422, {"result": "too long for GitHub"})
+    assert snapshot(filed) == before
+    # Shortened on dskit, the redelivery applies.
+    Issue.objects.filter(pk=filed.pk).update(description="Shorter.")
+    assert post(headers, payload).json() == {"result": "applied"}
+    assert Issue.objects.get(pk=filed.pk).status == "resolved"

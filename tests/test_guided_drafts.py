@@ -16,7 +16,9 @@ def test_no_drafts_says_what_to_do(owner_client):
     html = owner_client.get(DRAFTS).content.decode()
     assert "You have no drafts." in html
     # Quick issue first, then the guided form, as on the issue list.
-    assert html.index('href="/issues/new/quick/">Quick issue') < html.index('href="/issues/new/">New')
+    assert html.index('href="/issues/new/quick/">Quick issue') < html.index(
+        'href="/issues/new/">New'
+    )
 
 
 def test_lists_only_my_drafts_and_no_open_issues(owner_client, owner, teammate):

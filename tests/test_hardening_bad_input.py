@@ -65,25 +65,65 @@ def test_malformed_milestone_buttons_show_the_step_again(owner_client, draft, da
     assert owner_client.get(response.url).status_code == 200
 
 
-@pytest.mark.parametrize("action", ["next", "back", "add_milestone"])
-def test_a_nul_byte_in_a_guided_field_is_kept_out_of_the_json_columns(owner_client, draft, action):
-    """PostgreSQL's jsonb cannot hold U+0000: what was typed is kept without it."""
+def nul_error(field_id):
+    """Django's own message, shown under the field ``field_id`` (templates/bootstrap5)."""
+    message = "<strong>Null characters are not allowed.</strong>"
+    return f'<div id="{field_id}_error" class="invalid-feedback"><span id="error_1_{field_id}">{message}'
+
+
+@pytest.mark.parametrize("action", ["next", "back", "add_milestone", "finish"])
+def test_a_nul_in_a_guided_field_is_refused_next_to_it_and_nothing_is_kept(
+    owner_client, draft, action
+):
+    """Django's forms refuse U+0000 (PostgreSQL can store none): the step is shown again with
+    the error at each field that has one, whatever button was pressed; nothing is saved."""
+    before = PendingEdit.objects.get(issue=draft).typed
     response = owner_client.post(
         timeline(draft),
         {
             "action": action,
-            "reported_date": "2026-01-01\x00",
-            "assignees": "bad login\x00",
+            "reported_date": "2026-01-01",
+            "assignees": "maya\x00",
             "milestones-TOTAL_FORMS": "1",
             "milestones-INITIAL_FORMS": "0",
-            "milestones-0-title": "Half\x00",
-            "milestones-0-date": "",
-            "a\x00key": "x",
+            "milestones-0-title": "Half\x00way",
+            "milestones-0-date": "2026-02-01",
         },
     )
-    assert response.status_code in (200, 302)
+    assert response.status_code == 200
+    for field_id in ("id_assignees", "id_milestones-0-title"):
+        assert nul_error(field_id) in response.text, field_id
+    assert PendingEdit.objects.get(issue=draft).typed == before
+    assert not Issue.objects.get(pk=draft.pk).milestones.exists()
+
+
+def test_a_nul_in_a_text_is_not_dropped_silently(owner_client, draft):
+    response = owner_client.post(
+        reverse("issue-step", args=[draft.pk, "details"]),
+        {"action": "next", "description": "Recall\x00 dropped.", "frameworks": "PyTorch"},
+    )
+    assert response.status_code == 200
+    assert nul_error("id_description") in response.text
+    assert PendingEdit.objects.get(issue=draft).data.get("description", "") == ""
+
+
+def test_a_nul_outside_the_fields_is_kept_out_of_the_json_columns(owner_client, draft):
+    """PostgreSQL's jsonb cannot hold U+0000: what was typed is kept without it."""
+    response = owner_client.post(
+        timeline(draft),
+        {
+            "action": "add_milestone",
+            "reported_date": "2026-01-01",
+            "milestones-TOTAL_FORMS": "1",
+            "milestones-INITIAL_FORMS": "0",
+            "milestones-0-title": "Half",
+            "milestones-0-date": "2026-02-01",
+            "a\x00key": "x\x00",
+        },
+    )
+    assert response.status_code == 302
     typed = PendingEdit.objects.get(issue=draft).typed["timeline"]
-    assert typed["milestones-0-title"] == "Half"
+    assert (typed["milestones-0-title"], typed["akey"]) == ("Half", "x")
     assert not any("\x00" in key or "\x00" in value for key, value in typed.items())
 
 

@@ -4,10 +4,11 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from issues import markdown
 from issues.limits import CHECKLIST_ITEM_MAX_LENGTH, GITHUB_BODY_LIMIT, UPDATE_MAX_LENGTH
-from issues.models import Issue, Update
+from issues.models import Issue, IssueChange, Update
 from issues.serialization import SCHEMA, issue_to_dict, validate
 from tests.factories import BASE, make_issue
 
@@ -78,6 +79,56 @@ def test_checklist_items_stop_where_the_body_would_pass_githubs_limit(owner_clie
             break
     assert refused is not None and "over GitHub's limit" in unescape(refused.text)
     assert body_length(issue) <= GITHUB_BODY_LIMIT
+
+
+def filled_to(issue, length, entry):
+    """Pad the description so that the body with ``entry`` added to the Updates (as today's) is
+    ``length`` characters long."""
+    data = issue_to_dict(Issue.objects.listed().with_rows().get(pk=issue.pk))
+    data["updates"].append({"date": timezone.localdate().isoformat(), "text": entry})
+    data["description"] = "d"
+    padding = length - len(markdown.render_body(data))
+    Issue.objects.filter(pk=issue.pk).update(description="d" * (1 + padding))
+
+
+CLOSED_ENTRY = "Status changed from Resolved to Closed by owner."
+
+
+def move_to_closed(client, issue):
+    return client.post(
+        reverse("issue-status", args=[issue.pk]),
+        {"status": "closed", "version": Issue.objects.get(pk=issue.pk).version},
+        follow=True,
+    )
+
+
+def test_a_status_change_whose_entry_would_pass_githubs_limit_is_refused(owner_client, owner):
+    issue = make_issue(owner, status="resolved")
+    filled_to(issue, GITHUB_BODY_LIMIT + 1, CLOSED_ENTRY)
+    response = move_to_closed(owner_client, issue)
+    assert (
+        "The status was not changed: it is logged in the Updates. This would make the issue 1 "
+        "characters over GitHub's limit of 65,536 characters. Please shorten it."
+    ) in unescape(response.text)
+    issue.refresh_from_db()
+    assert (issue.status, issue.version) == ("resolved", 1)
+    assert not Update.objects.exists() and not IssueChange.objects.exists()
+    # One character shorter, the entry fits exactly.
+    filled_to(issue, GITHUB_BODY_LIMIT, CLOSED_ENTRY)
+    response = move_to_closed(owner_client, issue)
+    assert "Status changed to Closed." in response.text
+    assert Update.objects.get().text == CLOSED_ENTRY
+    assert body_length(issue) == GITHUB_BODY_LIMIT
+
+
+def test_a_status_change_through_the_api_is_refused_the_same_way(api, owner):
+    issue = make_issue(owner, status="resolved")
+    filled_to(issue, GITHUB_BODY_LIMIT + 1, CLOSED_ENTRY)
+    response = api.post(f"/api/v1/issues/{issue.pk}/status", {"status": "closed"})
+    assert response.status_code == 409
+    assert "1 characters over GitHub's limit" in response.json()["detail"]
+    assert Issue.objects.get(pk=issue.pk).status == "resolved"
+    assert not Update.objects.exists()
 
 
 def test_the_schema_uses_the_same_limits():

@@ -162,3 +162,64 @@ def test_without_settings_it_exits_2(github, settings):
         run()
     assert error.value.returncode == 2
     assert str(error.value) == "GitHub is not set up: set GITHUB_TOKEN first."
+
+
+def test_an_issue_another_run_imports_meanwhile_is_skipped_not_imported_twice(
+    repository, monkeypatch
+):
+    """Another run inserts #1 between this run's "already in dskit?" and its own insert."""
+    from issues import github_import
+    from issues.serialization import create_issue
+
+    read = github_import.read_markdown
+
+    def other_run_wins(text, where, defaults=None):
+        data, problems = read(text, where, defaults)
+        if where == "#1":
+            url = "https://github.com/ml-team/models/issues/1"
+            create_issue({**data, "github": {"number": 1, "url": url}})
+        return data, problems
+
+    monkeypatch.setattr(github_import, "read_markdown", other_run_wins)
+    out, err = run("--state", "all")
+    assert [line.split("\t")[1] for line in out.splitlines()] == ["#4", "#5"]
+    assert (
+        err.splitlines()[-1] == "2 imported, 1 already in dskit, 2 not written from the template."
+    )
+    assert sorted(Issue.objects.values_list("github_number", flat=True)) == [1, 4, 5]
+
+
+def test_the_database_holds_one_issue_a_github_number(repository):
+    from django.db import IntegrityError, transaction
+
+    run("--state", "all")
+    issue = Issue.objects.get(github_number=4)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Issue.objects.filter(github_number=5).update(github_number=4)
+    issue.pk = None
+    issue.github_number = None
+    issue.save()  # unlinked issues are not limited
+    issue.pk = None
+    issue.save()
+    assert Issue.objects.filter(github_number=None).count() == 2
+
+
+def test_the_migration_names_the_copies_it_cannot_make_unique(repository):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("issues.migrations.0039_github_number_unique")
+    run("--state", "all")
+    migration.refuse_duplicates(apps, None)  # one issue a number: nothing to say
+    with connection.cursor() as cursor:  # as before 0037 (the test's rollback restores it)
+        cursor.execute("DROP INDEX issue_github_number_unique")
+    first = Issue.objects.get(github_number=4)
+    Issue.objects.filter(github_number=5).update(github_number=4)
+    second = Issue.objects.exclude(pk=first.pk).get(github_number=4)
+    with pytest.raises(RuntimeError) as error:
+        migration.refuse_duplicates(apps, None)
+    assert str(error.value).splitlines()[1:] == [
+        f"GitHub issue #4: dskit issues {min(first.pk, second.pk)}, {max(first.pk, second.pk)}"
+    ]

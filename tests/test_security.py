@@ -45,13 +45,19 @@ SECURITY_SETTINGS = [
 ]
 
 
-def production_settings(monkeypatch, **extra_env):
-    """The security settings dskit/settings.py computes under a production environment."""
-    for name, value in {**PRODUCTION_ENV, **extra_env}.items():
+def fresh_settings(monkeypatch, **env):
+    """dskit/settings.py imported afresh with ``env`` over the production environment."""
+    for name, value in {**PRODUCTION_ENV, **env}.items():
         monkeypatch.setenv(name, value)
-    spec = importlib.util.spec_from_file_location("production_settings", ROOT / "dskit/settings.py")
+    spec = importlib.util.spec_from_file_location("fresh_settings", ROOT / "dskit/settings.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def production_settings(monkeypatch, **extra_env):
+    """The security settings dskit/settings.py computes under a production environment."""
+    module = fresh_settings(monkeypatch, **extra_env)
     return {name: getattr(module, name) for name in SECURITY_SETTINGS}
 
 
@@ -100,6 +106,35 @@ def test_production_requires_a_secret_key(monkeypatch):
     module = importlib.util.module_from_spec(spec)
     with pytest.raises(Exception, match="DJANGO_SECRET_KEY is required"):
         spec.loader.exec_module(module)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n"])
+def test_a_blank_secret_key_is_no_secret_key(monkeypatch, blank):
+    with pytest.raises(Exception, match="DJANGO_SECRET_KEY is required"):
+        fresh_settings(monkeypatch, DJANGO_SECRET_KEY=blank)
+
+
+def test_every_setting_ignores_surrounding_spaces_and_takes_blank_as_unset(monkeypatch):
+    module = fresh_settings(
+        monkeypatch,
+        DJANGO_SECRET_KEY=f"  {STRONG_KEY}\n",
+        DSKIT_TIME_ZONE="   ",
+        GITHUB_REPOSITORY=" ml-team/models ",
+        GITHUB_API_URL=" ",
+        DJANGO_SECURE_SSL_REDIRECT=" false ",
+        DSKIT_ALLOW_SIGNUP="  ",
+        GITHUB_TIMEOUT=" 7 ",
+        DSKIT_CYCLE_DAYS=" ",
+        DJANGO_ALLOWED_HOSTS=" dskit.example.org , ",
+        DJANGO_CSRF_TRUSTED_ORIGINS="  ",
+    )
+    assert module.SECRET_KEY == STRONG_KEY
+    assert (module.TIME_ZONE, module.GITHUB_REPOSITORY) == ("UTC", "ml-team/models")
+    assert module.GITHUB_API_URL == "https://api.github.com"
+    assert (module.SECURE_SSL_REDIRECT, module.DSKIT_ALLOW_SIGNUP) == (False, True)
+    assert (module.GITHUB_TIMEOUT, module.DSKIT_CYCLE_DAYS) == (7, 14)
+    assert module.ALLOWED_HOSTS == ["dskit.example.org"]
+    assert module.CSRF_TRUSTED_ORIGINS == []
 
 
 def test_production_headers(client, production):

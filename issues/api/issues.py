@@ -29,6 +29,7 @@ from issues.serialization import (
     CHECKLIST_KEYS,
     apply_dict,
     create_issue,
+    github_taken,
     issue_to_dict,
     normalize,
     validate,
@@ -39,6 +40,7 @@ from issues.tracking import (
     STATUS_LABELS,
     TRANSITIONS,
     StaleIssue,
+    TooLongForGitHub,
     add_item,
     add_update,
     change_status,
@@ -167,7 +169,7 @@ def create(request):
         stored = IdempotentRequest.objects.filter(user=request.user, key=key).first()
         if stored:
             return _replayed(stored, fingerprint)
-    problems = validate(data)
+    problems = validate(data) or github_taken(data)
     if problems:
         raise invalid(problems)
     try:
@@ -415,13 +417,16 @@ def post_status(request, pk: int):
             CHECKLIST_LABELS[gate],
             request.user.get_username(),
         )
-    _write(
-        request,
-        issue,
-        lambda version: change_status(
-            issue, request.user, version, status, reason=reason if gate else ""
-        ),
-    )
+    try:
+        _write(
+            request,
+            issue,
+            lambda version: change_status(
+                issue, request.user, version, status, reason=reason if gate else ""
+            ),
+        )
+    except TooLongForGitHub as error:
+        raise Problem(409, str(error)) from None
     return _changed(request, issue)
 
 

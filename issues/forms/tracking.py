@@ -8,10 +8,9 @@ from django import forms
 from django.utils import timezone
 
 from issues.forms import ascii_int
-from issues.limits import CHECKLIST_ITEM_MAX_LENGTH, GITHUB_BODY_LIMIT, UPDATE_MAX_LENGTH
-from issues.markdown import render_body
+from issues.limits import CHECKLIST_ITEM_MAX_LENGTH, UPDATE_MAX_LENGTH
 from issues.serialization import normalize
-from issues.tracking import STATUS_LABELS, TRANSITIONS
+from issues.tracking import STATUS_LABELS, TRANSITIONS, github_overflow
 from issues.widgets import QuickDateInput, QuickTextarea, QuickTextInput
 
 
@@ -33,13 +32,9 @@ class TicksForm(forms.Form):
 def too_long_for_github(form, field, issue_data):
     """Refuse at ``field`` a change that would make the issue's body (``issue_data`` with
     the change made) longer than GitHub takes."""
-    length = len(render_body(issue_data))
-    if length > GITHUB_BODY_LIMIT:
-        form.add_error(
-            field,
-            f"This would make the issue {length - GITHUB_BODY_LIMIT:,} characters over GitHub's "
-            f"limit of {GITHUB_BODY_LIMIT:,} characters. Please shorten it.",
-        )
+    overflow = github_overflow(issue_data)
+    if overflow:
+        form.add_error(field, overflow)
 
 
 class ItemForm(forms.Form):

@@ -21,6 +21,7 @@ from issues.tracking import (
     CHECKLIST_LABELS,
     STATUS_LABELS,
     StaleIssue,
+    TooLongForGitHub,
     add_item,
     add_update,
     change_status,
@@ -337,6 +338,9 @@ def issue_status(request, pk):
         change_status(issue, request.user, version, status)
     except StaleIssue:
         return _stale(request, issue)
+    except TooLongForGitHub as error:
+        messages.error(request, str(error))
+        return redirect(issue)
     messages.success(request, f"Status changed to {STATUS_LABELS[status]}.")
     return redirect(issue)
 

@@ -64,7 +64,7 @@ KEY_STEPS = {key: step for step, form in STEP_FORMS.items() for key in form.keys
 
 def _typed(post):
     """What was typed, to keep in a JSON column: without NUL characters, which PostgreSQL's
-    jsonb cannot hold (a field with one is refused anyway)."""
+    jsonb cannot hold (``issue_step`` refuses a field with one before this)."""
     return {
         key.replace("\x00", ""): value.replace("\x00", "")
         for key, value in post.dict().items()
@@ -301,6 +301,13 @@ def issue_step(request, pk, step):
             form.propose_target()
         return _render_step(request, step, form, issue, pending)
 
+    posted = request.POST.dict()
+    if any("\x00" in value for value in posted.values()):
+        # Refused before anything is kept or any button acts: the step again, with the
+        # field's error ("Null characters are not allowed.", as every form says) next to it.
+        form = form_class(posted, issue_data=data)
+        if not form.is_valid():
+            return _render_step(request, step, form, issue, pending)
     pending = _begin(request, issue)
     if issue.status != Issue.Status.DRAFT and any(key.startswith("keep_") for key in request.POST):
         _resolve(pending, request.POST, current)

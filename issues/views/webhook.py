@@ -41,7 +41,8 @@ def github_webhook(request):
         return _answer(400, "the body is not a JSON object")
     result = github_sync.handle(delivery, event, payload)
     logger.info("GitHub webhook: %s %s: %s", event, delivery, result)
-    return _answer(503 if result == github_sync.BUSY else 200, result)
+    status = {github_sync.BUSY: 503, github_sync.TOO_LONG: 422}.get(result, 200)
+    return _answer(status, result)
 
 
 urlpatterns = [path("github/webhook", github_webhook, name="github-webhook")]

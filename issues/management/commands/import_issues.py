@@ -5,7 +5,7 @@ from django.db import transaction
 from issues import rollup
 from issues.dbstats import analyze
 from issues.management.commands._io import BadInput, read_issue_file
-from issues.serialization import create_issue, validate
+from issues.serialization import create_issue, github_taken, validate
 
 
 class Command(BaseCommand):
@@ -26,12 +26,15 @@ class Command(BaseCommand):
             reporter = users.filter(**{users.model.USERNAME_FIELD: options["reporter"]}).first()
             if reporter is None:
                 raise BadInput(f"no user named {options['reporter']!r}")
-        batches, problems = [], []
+        batches, problems, linked = [], [], set()
         for path in options["files"]:
             issues = read_issue_file(path)
             for index, data in enumerate(issues):
                 where = f"{path}[{index}]" if len(issues) > 1 else path
-                problems += [f"{where}: {problem}" for problem in validate(data)]
+                found = validate(data) or github_taken(data, linked)
+                problems += [f"{where}: {problem}" for problem in found]
+                if not found and "github" in data:
+                    linked.add(data["github"]["number"])
             batches.append(issues)
         if problems:
             for problem in problems:
