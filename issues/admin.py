@@ -63,6 +63,7 @@ class IssueAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         Issue.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
 
+
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin):
     """Staff clear a lock-out early by deleting its rows."""
@@ -70,6 +71,7 @@ class LoginFailureAdmin(admin.ModelAdmin):
     list_display = ("username", "address", "at")
     search_fields = ("username", "address")
     date_hierarchy = "at"
+
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):

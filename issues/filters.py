@@ -72,15 +72,21 @@ class IssueFilter(django_filters.FilterSet):
     )
     priority = django_filters.ChoiceFilter(
         widget=QuickSelect,
-        label="Priority", choices=Issue.Priority.choices, empty_label="Any priority"
+        label="Priority",
+        choices=Issue.Priority.choices,
+        empty_label="Any priority",
     )
     type = django_filters.ChoiceFilter(
         widget=QuickSelect,
-        label="Type of Issue", choices=Issue.Type.choices, empty_label="Any type"
+        label="Type of Issue",
+        choices=Issue.Type.choices,
+        empty_label="Any type",
     )
     environment = django_filters.ChoiceFilter(
         widget=QuickSelect,
-        label="Environment", choices=Issue.Environment.choices, empty_label="Any environment"
+        label="Environment",
+        choices=Issue.Environment.choices,
+        empty_label="Any environment",
     )
     status = django_filters.ChoiceFilter(
         widget=QuickSelect,
@@ -91,7 +97,10 @@ class IssueFilter(django_filters.FilterSet):
     )
     reporter = django_filters.ChoiceFilter(
         widget=QuickSelect,
-        label="Reporter", choices=[("mine", "Me")], empty_label="Anyone", method="filter_reporter"
+        label="Reporter",
+        choices=[("mine", "Me")],
+        empty_label="Anyone",
+        method="filter_reporter",
     )
     assignee = django_filters.CharFilter(
         label="Assignee", method="filter_assignee", max_length=100, widget=QuickTextInput

@@ -14,7 +14,6 @@ use it fails here. For each row and role:
 "Changes" compares every row of the issue tables and the user accounts before and after.
 """
 
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -24,6 +23,7 @@ from issues.models import ChecklistItem, Issue, IssueChange, Milestone, Profile,
 from tests.access_support import CSRF_TOKEN, PUBLIC, ROLES, SIGNED, TABLE, app_url_names
 
 pytestmark = pytest.mark.django_db
+
 
 def test_every_url_has_a_row():
     names = app_url_names()

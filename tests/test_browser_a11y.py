@@ -19,6 +19,7 @@ from tests.common_support import EXAMPLES, PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 def full_issue(reporter, **changes):
     data = json.loads((EXAMPLES / "full.json").read_text())
     return create_issue({**data, **changes}, reporter=reporter)

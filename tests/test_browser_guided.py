@@ -22,6 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Everything of full.json the guided form collects: not the to-do ticks, the added to-do item
 # or the updates, which are made on the issue page.
 COLLECTED = [key for key in with_defaults(FULL) if key not in ("todo", "updates")]
+
+
 def test_a_person_fills_every_step_with_full_json(logged_in_page, live_server):
     page = logged_in_page
     page.get_by_role("link", name="New issue").first.click()

@@ -88,9 +88,7 @@ def test_a_page_is_one_query_then_two_whatever_its_number(issues, django_assert_
             assert len(list(paginator.page(number))) == 50
 
 
-def test_a_page_near_the_counting_bound_counts_from_its_own_ids(
-    issues, django_assert_num_queries
-):
+def test_a_page_near_the_counting_bound_counts_from_its_own_ids(issues, django_assert_num_queries):
     """Page 18 of 2,000 issues counted up to 1,000: its ids and the 150 after them, one read
     (then its rows), and the same count as count_up_to's."""
     pages = Paginator(listed("status=all"), 50)
@@ -134,7 +132,9 @@ def test_after_a_bulk_load_postgresql_can_count_from_the_index_alone():
     so the list's count and a deep page's ids need not read the issue rows."""
     call_command("seed_demo", count=500, stdout=StringIO())
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'issues_issue'")
+        cursor.execute(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'issues_issue'"
+        )
         pages, all_visible = cursor.fetchone()
     assert pages > 0
     assert all_visible == pages

@@ -11,8 +11,6 @@ from tests.quick_support import URL, VALID, focused
 pytestmark = pytest.mark.django_db
 
 
-
-
 def test_the_form_has_the_templates_fields_and_the_cursor_in_issue_name(owner_client):
     html = owner_client.get(URL).text
     assert label_of(html, "id_name") == "Issue Name"

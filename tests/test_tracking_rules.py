@@ -148,7 +148,9 @@ def test_the_resolved_day_is_set_kept_when_closed_and_cleared_when_reopened(owne
 
 def test_an_override_is_logged_with_its_reason(owner):
     issue = load(make_issue(owner, status=Issue.Status.IN_PROGRESS))
-    tracking.change_status(issue, owner, issue.version, Issue.Status.RESOLVED, reason="Sev-1: ship now")
+    tracking.change_status(
+        issue, owner, issue.version, Issue.Status.RESOLVED, reason="Sev-1: ship now"
+    )
     update = Update.objects.filter(issue=issue).latest("pk")
     done, total = tracking.progress(issue, ChecklistItem.Kind.DONE)
     assert update.text == (
