@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests import access_support, webhook_support
-from tests.common_support import EXAMPLES, PASSWORD
+from tests.common_support import EXAMPLES, PASSWORD, clear_caches
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests
 # make beside it are still synchronous and safe.
@@ -27,10 +27,7 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing kept per issue (issues/issuecache.py)."""
-    from django.core.cache import caches
-
-    for kept in caches.all():
-        kept.clear()
+    clear_caches()
 
 
 @pytest.fixture

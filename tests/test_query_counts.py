@@ -11,7 +11,6 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,7 +20,7 @@ from issues.models import IssueChange
 from issues.pagination import DIRECT_ROWS
 from issues.serialization import create_issue
 from issues.views.browse import PAGE_SIZE
-from tests.common_support import EXAMPLES
+from tests.common_support import EXAMPLES, clear_caches
 from tests.query_support import (
     DEEP_LIST_QUERIES,
     DETAIL_QUERIES,
@@ -62,12 +61,6 @@ def count_queries(client, url):
     assert response.status_code == 200, (url, response.status_code)
     assert body
     return len(queries)
-
-
-def clear_caches():
-    """Counted as computed: nothing kept per issue."""
-    for kept in caches.all():
-        kept.clear()
 
 
 def assert_fixed(client, owner, django_assert_num_queries, url_of, expected):
