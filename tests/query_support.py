@@ -10,9 +10,10 @@ DEEP_LIST_QUERIES = 7
 LIST_QUERIES_ROWS_KEPT = 5
 
 # The issue page's queries: session + user, the issue's version (issues/issuecache.py), the
-# issue, its milestones, checklist items, updates (with authors), metrics, links, history; only
-# the first three for a 304 and when the rows are in the cache (tests/test_issuecache.py).
-DETAIL_QUERIES = 10
+# issue, its milestones, checklist items, updates, metrics, links, the people they name
+# (issues/prepared.py), history; only the first three for a 304 and when the rows are in the
+# cache (tests/test_issuecache.py).
+DETAIL_QUERIES = 11
 
 # session + user, the issue's version, the issue, its milestones, checklist items, updates,
 # metrics, links; only the first three for a 304 and when the document is in the cache

@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from issues import columns, issuecache, template
+from issues import columns, issuecache, prepared, template
 from issues.filters import IssueFilter
 from issues.forms.focus import autofocus
 from issues.forms.guided import FIELD_LABELS as GUIDED_FIELD_LABELS
@@ -41,7 +41,6 @@ COUNT_BOUND = 10_000
 # a row read (PostgreSQL's GIN index, SQLite's FTS table), not an index entry.
 SEARCH_COUNT_BOUND = 1_000
 MAX_PAGE = 2**40  # a page asked for beyond it counts all (and shows the last page)
-HISTORY_SIZE = 20
 # The issue page's checklists, in the template's order, with the template's headings.
 CHECKLISTS = [
     (kind, template.CHECKLIST_SECTIONS[kind].label, template.CHECKLIST_INTROS[kind])
@@ -134,7 +133,12 @@ def issue_list(request):
 
 
 def _load(pk):
-    return get_object_or_404(Issue.objects.listed().with_rows(), pk=pk)
+    return prepared.issue_with_rows(pk)
+
+
+def _page_rows(pk):
+    """The issue and its history, as the issue page shows them."""
+    return prepared.issue_page_rows(pk)
 
 
 def _render_detail(request, issue, history, *, item_form=None, update_form=None, preview=None):
@@ -172,15 +176,6 @@ def _render_detail(request, issue, history, *, item_form=None, update_form=None,
     return render(request, "issues/detail.html", ctx)
 
 
-def _history(issue):
-    return list(issue.changes.select_related("user")[:HISTORY_SIZE])
-
-
-def _issue_and_history(pk):
-    issue = _load(pk)
-    return issue, _history(issue)
-
-
 def issue_detail(request, pk):
     """The issue page: 304 while the browser's copy is current, else its rows, kept per
     version (issues/issuecache.py)."""
@@ -189,7 +184,7 @@ def issue_detail(request, pk):
     unchanged = issuecache.not_modified(request, etag)
     if unchanged:
         return unchanged
-    issue, history = issuecache.cached(pk, version, "rows", lambda: _issue_and_history(pk))
+    issue, history = issuecache.cached(pk, version, "rows", lambda: _page_rows(pk))
     return issuecache.with_etag(_render_detail(request, issue, history), etag)
 
 
@@ -230,7 +225,7 @@ def checklist_ticks(request, pk, checklist):
 def checklist_add(request, pk, checklist):
     if checklist not in CHECKLIST_LABELS:
         raise Http404
-    issue = _load(pk)
+    issue, history = _page_rows(pk)
     form = ItemForm(
         request.POST,
         prefix=checklist,
@@ -239,7 +234,7 @@ def checklist_add(request, pk, checklist):
         issue_data=issue_to_dict(issue),
     )
     if not form.is_valid():
-        return _render_detail(request, issue, _history(issue), item_form=form)
+        return _render_detail(request, issue, history, item_form=form)
     try:
         add_item(issue, request.user, posted_version(request), checklist, form.cleaned_data["text"])
     except StaleIssue:
@@ -264,14 +259,14 @@ def checklist_remove(request, pk, item_pk):
 
 @require_POST
 def update_add(request, pk):
-    issue = _load(pk)
+    issue, history = _page_rows(pk)
     preview = request.POST.get("preview")
     if preview:
         form = UpdateForm(prefix="update").as_typed(request.POST)
-        return _render_detail(request, issue, _history(issue), update_form=form, preview=preview)
+        return _render_detail(request, issue, history, update_form=form, preview=preview)
     form = UpdateForm(request.POST, prefix="update", issue_data=issue_to_dict(issue))
     if not form.is_valid():
-        return _render_detail(request, issue, _history(issue), update_form=form)
+        return _render_detail(request, issue, history, update_form=form)
     try:
         add_update(issue, request.user, posted_version(request), **form.cleaned_data)
     except StaleIssue:

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from issues import filing, github, issuecache, markdown
+from issues import filing, github, issuecache, markdown, prepared
 from issues.exports import document_filename, iter_issue_dicts, iter_json
 from issues.filters import IssueFilter
 from issues.models import Issue
@@ -17,7 +17,7 @@ from issues.zipstream import iter_zip
 
 
 def _issue(pk):
-    return get_object_or_404(Issue.objects.listed().with_rows(), pk=pk)
+    return prepared.issue_with_rows(pk)
 
 
 def _as_attachment(response, filename):
