@@ -61,6 +61,7 @@ TARGETS = {
 # A user, a session for them, and the facts the URLs need, made inside the app's own settings.
 SETUP_CODE = """
 import json
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
@@ -69,7 +70,7 @@ from issues.models import Issue
 user = get_user_model().objects.create_user("bench", password=None)
 session = SessionStore()
 session["_auth_user_id"] = str(user.pk)
-session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
 session["_auth_user_hash"] = user.get_session_auth_hash()
 session.create()
 listed = Issue.objects.filter(status__in=[Issue.Status.OPEN, Issue.Status.IN_PROGRESS]).count()

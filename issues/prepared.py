@@ -1,4 +1,5 @@
-"""Reads compiled to SQL once per process: the issue page's and the export's rows.
+"""Reads compiled to SQL once per process: the issue page's and the export's rows (and the
+session and user of every signed-in request, issues/sessions.py).
 
 For a lookup by primary key or by ``issue_id`` the ORM spends about ten times longer building
 the SQL than the database spends answering it (README "Performance"), and an issue page makes
@@ -14,27 +15,34 @@ from django.http import Http404
 
 from issues.models import ChecklistItem, Issue, IssueChange, Link, Metric, Milestone, Update
 
-# Stands for the argument while a read is compiled: an id no row has.
-MARKER = -7_000_000_001
+# Stands for the argument while a read is compiled: an id no row has, within the range of
+# a 32-bit id (PostgreSQL compiles an out-of-range value as an empty result).
+MARKER = -2_100_000_001
 
 
 class PreparedRead:
     """``build(marker)``, a queryset of one model without ``select_related``, compiled once
-    and run for any integer argument."""
+    and run for any argument of the marker's type (an id unless told)."""
 
-    def __init__(self, build):
+    def __init__(self, build, marker=MARKER):
         self.build = build
+        self.marker = marker
         self.compiled = None
 
     def __call__(self, value):
         if self.compiled is None:
-            queryset = self.build(MARKER)
+            queryset = self.build(self.marker)
             sql, params = queryset.query.sql_with_params()
-            if MARKER not in params:
+            if self.marker not in params:
                 raise ValueError("the queryset does not use its argument as a parameter")
             self.compiled = (queryset.model, sql, params)
         model, sql, params = self.compiled
-        return model._default_manager.raw(sql, [value if p == MARKER else p for p in params])
+        values = [value if param == self.marker else param for param in params]
+        return model._default_manager.raw(sql, values)
+
+    def first(self, value):
+        """The first row read for ``value``, or None."""
+        return next(iter(self(value)), None)
 
 
 def _related(name, model):
@@ -69,7 +77,7 @@ HISTORY = PreparedRead(lambda pk: IssueChange.objects.filter(issue_id=pk)[:HISTO
 def issue_with_rows(pk):
     """Published issue ``pk`` with its related rows, as ``Issue.objects.listed().with_rows()``
     loads it but for the reporter and the updates' authors; Http404 if there is none."""
-    issue = next(iter(ISSUE(pk)), None)
+    issue = ISSUE.first(pk)
     if issue is None:
         raise Http404("No such issue.")
     issue._prefetched_objects_cache = {}

@@ -41,7 +41,7 @@ def signup(request):
             first = not get_user_model().objects.exists()
             user.is_staff = user.is_superuser = first
             user.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         return redirect("issue-list")
 
     return render(request, "registration/signup.html", {"form": form})
