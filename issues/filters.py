@@ -4,7 +4,10 @@ Keys and values come from an allow-list: a value that is not allowed is ignored 
 reported in ``IssueFilter.notes`` (shown on the page), never an error.
 """
 
+import copy
+
 import django_filters
+from django import forms
 from django.db import connections
 from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
@@ -59,6 +62,28 @@ def _nulls_last(key):
         return key
     target = F("target_date")
     return target.desc(nulls_last=True) if key.startswith("-") else target.asc(nulls_last=True)
+
+
+class SharedDefinitions(dict):
+    """IssueFilter's filters, or its form's fields, copied for each request one by one, not deep.
+
+    django-filter deep-copies the filters for each filter set, and Django the fields for each
+    form, choices included: most of the cost of setting up the list's filtering (README
+    "Performance"). Nothing here changes a filter or a field once defined, so the copies share
+    what they never change (choices, labels, validators); a field's widget is copied with its
+    attributes, which a view may set (autofocus), and a filter's ``method`` is bound to the copy."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, definition in self.items():
+            copied = copy.copy(definition)
+            if isinstance(copied, django_filters.Filter) and copied.method is not None:
+                copied.method = copied.method  # django-filter's setter binds it to this filter
+            if isinstance(copied, forms.Field):
+                copied.widget = copy.copy(copied.widget)
+                copied.widget.attrs = {**copied.widget.attrs}
+            copies[name] = copied
+        return copies
 
 
 class IssueFilter(django_filters.FilterSet):
@@ -152,6 +177,7 @@ class IssueFilter(django_filters.FilterSet):
         cls = type(self)
         if "form_class" not in cls.__dict__:
             cls.form_class = super().get_form_class()
+            cls.form_class.base_fields = SharedDefinitions(cls.form_class.base_fields)
         return cls.form_class
 
     def filter_search(self, queryset, name, value):
@@ -205,3 +231,6 @@ class IssueFilter(django_filters.FilterSet):
             why = "not one of the allowed values" if hasattr(field, "choices") else errors[0]
             notes.append(f"Ignored {field.label} “{shown}”: {why.rstrip('.')}.")
         return notes
+
+
+IssueFilter.base_filters = SharedDefinitions(IssueFilter.base_filters)

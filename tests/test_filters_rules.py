@@ -109,3 +109,36 @@ def test_reporter_mine_without_a_request_is_nobodys(owner):
     make_issue(owner, name="Mine")
     issue_filter = IssueFilter({"reporter": "mine"}, Issue.objects.all())
     assert list(issue_filter.qs) == []
+
+
+def test_each_filter_set_has_its_own_filters_and_fields(owner, teammate):
+    (mine, first), (_, second) = names({"reporter": "mine"}, owner), names({}, teammate)
+    assert mine == [] and first.request.user == owner
+    for name, filter_ in first.filters.items():
+        assert filter_ is not second.filters[name] and filter_.parent is first
+        assert second.filters[name].parent is second
+        assert filter_ is not IssueFilter.base_filters[name]
+    for name, field in first.form.fields.items():
+        assert field is not second.form.fields[name]
+        assert field.widget is not second.form.fields[name].widget
+
+
+def test_a_widget_attribute_set_for_one_request_stays_there(owner):
+    first, second = names({}, owner)[1], names({}, owner)[1]
+    first.form.fields["q"].widget.attrs["autofocus"] = True
+    assert "autofocus" in str(first.form["q"])
+    assert "autofocus" not in str(second.form["q"])
+    assert "autofocus" not in str(names({}, owner)[1].form["q"])
+
+
+def test_a_method_filter_answers_for_its_own_request(owner, teammate):
+    make_issue(owner, name="Owner's")
+    make_issue(teammate, name="Teammate's")
+    requests = [RequestFactory().get("/") for _ in range(2)]
+    requests[0].user, requests[1].user = owner, teammate
+    first, second = (
+        IssueFilter({"reporter": "mine"}, Issue.objects.all(), request=request)
+        for request in requests
+    )
+    assert [issue.name for issue in second.qs] == ["Teammate's"]
+    assert [issue.name for issue in first.qs] == ["Owner's"]
