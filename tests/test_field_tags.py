@@ -1,12 +1,12 @@
-"""The one field template's filters (issues/templatetags/field_tags.py) and what the template
-writes with them: Bootstrap's class for each kind of widget, the widget's own classes kept,
+"""The one field template's filter (issues/templatetags/field_tags.py) and what the template
+writes with it: Bootstrap's class for each kind of widget, the widget's own classes kept,
 errors marked and linked."""
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 
-from issues.templatetags.field_tags import field_kind, widget_with_class
+from issues.templatetags.field_tags import field_facts
 
 
 class KindsForm(forms.Form):
@@ -30,32 +30,42 @@ class KindsForm(forms.Form):
         ("flag", "checkbox"),
         ("radio", "choices"),
         ("boxes", "choices"),
-        ("hidden", "input"),
+        ("hidden", "hidden"),
     ],
 )
 def test_each_widget_has_its_layout(name, kind):
-    assert field_kind(KindsForm()[name]) == kind
+    assert field_facts(KindsForm()[name])["kind"] == kind
 
 
-def test_the_class_is_added_to_the_widgets_own():
-    html = widget_with_class(KindsForm()["text"], "form-control")
-    assert 'class="font-monospace form-control"' in html
-    assert "is-invalid" not in html
+def test_the_class_is_added_to_the_widgets_own_once():
+    form = KindsForm()
+    assert 'class="font-monospace form-control"' in field_facts(form["text"])["widget"]
+    form.fields["text"].widget.attrs["class"] = "form-control"
+    html = field_facts(form["text"])["widget"]
+    assert 'class="form-control"' in html and "is-invalid" not in html
 
 
 def test_a_field_with_errors_is_marked_invalid_and_linked_to_them():
     form = KindsForm({"text": "", "pick": "zzz"})
     assert not form.is_valid()
-    html = widget_with_class(form["text"], "form-control")
-    assert 'class="font-monospace form-control is-invalid"' in html
-    assert 'aria-invalid="true"' in html and 'aria-describedby="id_text_error"' in html
-    select = widget_with_class(form["pick"], "form-select")
-    assert 'class="form-select is-invalid"' in select
+    facts = field_facts(form["text"])
+    assert 'class="font-monospace form-control is-invalid"' in facts["widget"]
+    assert 'aria-invalid="true"' in facts["widget"]
+    assert 'aria-describedby="id_text_error"' in facts["widget"]
+    assert list(facts["errors"]) == ["This field is required."]
+    assert 'class="form-select is-invalid"' in field_facts(form["pick"])["widget"]
+
+
+def test_the_facts_are_the_fields_own():
+    facts = field_facts(KindsForm()["notes"])
+    assert facts["id"] == "id_notes" and facts["label_for"] == "id_notes"
+    assert facts["label"] == "Notes" and facts["required"] and facts["help_text"] == "Markdown."
+    assert not field_facts(KindsForm()["flag"])["required"]
 
 
 def test_rendering_leaves_the_widget_as_it_was():
     form = KindsForm()
-    widget_with_class(form["text"], "form-control")
+    field_facts(form["text"])
     assert form.fields["text"].widget.attrs == {"class": "font-monospace"}
 
 

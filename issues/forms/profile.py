@@ -32,9 +32,6 @@ class ProfileForm(forms.ModelForm):
         self.user = user
         self.fields["email"].initial = user.email
         self.order_fields(["email"])
-        for name, field in self.fields.items():
-            css = "form-check-input" if name.startswith("notify_") else "form-control"
-            field.widget.attrs["class"] = css
 
     def clean_github_login(self):
         login = normalize_login(self.cleaned_data["github_login"])
