@@ -187,7 +187,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("DSKIT_TIME_ZONE", "UTC")
-USE_I18N = True
+# English only, in the template's own words: no translation machinery, which every number and
+# date a template writes would otherwise ask for the active language (README "Performance").
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

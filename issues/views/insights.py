@@ -215,15 +215,15 @@ def _ahead(issues, today):
 
 
 def _next_due(issues, today):
-    """The open issues due next, in the next AHEAD days."""
+    """The open issues due next, in the next AHEAD days, as dicts (no model instances to
+    build)."""
     due = issues.filter(
         status__in=OPEN_STATUSES,
         target_date__gte=today,
         target_date__lt=today + datetime.timedelta(days=AHEAD),
     )
-    return list(
-        due.order_by("target_date", "id").only("id", "name", "priority", "target_date")[:NEXT_DUE]
-    )
+    rows = due.order_by("target_date", "id").values("pk", "name", "priority", "target_date")
+    return list(rows[:NEXT_DUE])
 
 
 def _short(day):
