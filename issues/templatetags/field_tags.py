@@ -20,11 +20,11 @@ def _kind(widget):
     return "input"
 
 
-def _widget(field, css):
+def _widget(field, css, errors):
     """The field's widget with Bootstrap's ``css`` class added to its own, and "is-invalid"
-    when the field has errors (what crispy's ``{% crispy_field %}`` tag is used for)."""
+    when the field has ``errors`` (what crispy's ``{% crispy_field %}`` tag is used for)."""
     classes = f"{field.field.widget.attrs.get('class', '')} {css}".split()
-    if field.errors:
+    if errors:
         classes.append("is-invalid")
     return field.as_widget(attrs={"class": " ".join(dict.fromkeys(classes))})
 
@@ -34,19 +34,20 @@ def field_facts(field):
     """What field.html writes of a bound field, read once: its layout ("hidden", "choices" for
     radios or checkboxes in a fieldset, "checkbox", "select" or "input"), ids, label, errors,
     help and its widget's HTML. A template reading them from the field itself would try each
-    name as a subwidget index first (BoundField.__getitem__), an exception each time."""
+    name as a subwidget index first (BoundField.__getitem__), an exception each time, and
+    ``field.errors`` makes a new empty list each time for a field without errors."""
     kind = _kind(field.field.widget)
     if kind == "hidden":
         return {"kind": kind}
+    errors = field.errors
     return {
         "kind": kind,
         "id": field.auto_id,
         "label_for": field.id_for_label,
         "label": field.label,
         "required": field.field.required,
-        "errors": field.errors,
+        "errors": errors,
         "help_text": field.help_text,
-        "css_classes": field.css_classes(),
         "describedby": field.aria_describedby if kind == "choices" else "",
-        "widget": "" if kind == "choices" else _widget(field, WIDGET_CLASSES[kind]),
+        "widget": "" if kind == "choices" else _widget(field, WIDGET_CLASSES[kind], errors),
     }
