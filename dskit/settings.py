@@ -147,6 +147,10 @@ def database_config(url):
         # Tests use a file too (one per test process): in-memory SQLite shares a cache with
         # table locks that fail at once instead of waiting, unlike the real file.
         config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+    else:
+        # Parameters sent apart from the SQL, so that psycopg prepares a statement run often
+        # (the same reads on every request) and PostgreSQL plans it once per connection.
+        config["OPTIONS"] = {"server_side_binding": True}
     return config
 
 
