@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from issues import markdown, tracking
+from issues import markdown, prepared, tracking
 from issues.models import GitHubBodyChange, GitHubComment, GitHubDelivery, Issue
 from issues.parse_markdown import priority_of_label
 from issues.serialization import issue_to_dict, normalize
@@ -57,7 +57,7 @@ def _apply(event, payload):
             handler(issue, payload)
             return "applied"
         except tracking.StaleIssue:
-            issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
+            issue = prepared.issue_with_rows(issue.pk)
     raise tracking.StaleIssue
 
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from issues import notify
+from issues import notify, prepared
 from issues.choices import OPEN_STATUSES
 from issues.models import AlertIssue, Issue, Metric
 from issues.serialization import LINK_SCHEMES, create_issue, validate
@@ -176,7 +176,7 @@ def retrying(deliver, attempts=3):
 def _add_update(issue_id, user, text):
     """An update through the issue page's own write path (version bump, history)."""
     for _ in range(5):
-        issue = Issue.objects.listed().with_rows().get(pk=issue_id)
+        issue = prepared.issue_with_rows(issue_id)
         try:
             add_update(issue, user, issue.version, timezone.localdate(), text)
             return

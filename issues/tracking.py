@@ -11,7 +11,7 @@ from django.db.models import F, Max, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from issues import notify
+from issues import notify, prepared
 from issues.history import record_changes
 from issues.limits import GITHUB_BODY_LIMIT
 from issues.markdown import render_body
@@ -56,7 +56,7 @@ def github_overflow(issue_data):
 
 @contextmanager
 def tracked_change(issue, user, version):
-    """Run the block as one change of ``issue``, loaded ``with_rows()``."""
+    """Run the block as one change of ``issue``, loaded with its rows (``prepared``)."""
     with transaction.atomic():
         claimed = version == issue.version and Issue.objects.filter(
             pk=issue.pk, version=version
@@ -66,7 +66,7 @@ def tracked_change(issue, user, version):
         before = issue_to_dict(issue)
         issue.version = version + 1
         yield
-        after = issue_to_dict(Issue.objects.listed().with_rows().get(pk=issue.pk))
+        after = issue_to_dict(prepared.issue_with_rows(issue.pk))
         record_changes(issue, user, before, after)
 
 

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router
 
-from issues import filing, github, markdown, notify
+from issues import filing, github, markdown, notify, prepared
 from issues.api.auth import scope
 from issues.api.common import (
     etag,
@@ -175,7 +175,7 @@ def create(request):
     try:
         with transaction.atomic():
             issue = create_issue(data, reporter=request.user)
-            issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
+            issue = prepared.issue_with_rows(issue.pk)
             if issue.status != Issue.Status.DRAFT:
                 notify.issue_created(issue, request.user)
             body = json.dumps(issue_json(request, issue), ensure_ascii=False)
@@ -241,7 +241,7 @@ def _object(data):
 
 
 def _changed(request, issue, status=200):
-    issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
+    issue = prepared.issue_with_rows(issue.pk)
     return json_response(issue_json(request, issue), status=status, ETag=etag(issue))
 
 

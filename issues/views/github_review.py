@@ -1,18 +1,18 @@
 """ "Review GitHub changes": the body edited on GitHub beside dskit's, fields chosen one by one."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
-from issues import github_review
+from issues import github_review, prepared
 from issues.forms.tracking import posted_version
-from issues.models import GitHubBodyChange, Issue
+from issues.models import GitHubBodyChange
 from issues.tracking import StaleIssue
 from issues.views.browse import STALE
 
 
 def github_changes(request, pk):
-    issue = get_object_or_404(Issue.objects.listed().with_rows(), pk=pk)
+    issue = prepared.issue_with_rows(pk)
     change = GitHubBodyChange.objects.filter(issue=issue).first()
     if change is None:
         messages.info(request, "There are no changes from GitHub to review.")

@@ -1,10 +1,11 @@
 """Quick issue (one screen, one POST) and closing an issue with a reason."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from issues import prepared
 from issues.closing import close_issue
 from issues.forms.focus import autofocus
 from issues.forms.quick import CloseForm, QuickIssueForm
@@ -30,7 +31,7 @@ def quick_issue(request):
 
 @require_POST
 def issue_close(request, pk):
-    issue = get_object_or_404(Issue.objects.listed().with_rows(), pk=pk)
+    issue = prepared.issue_with_rows(pk)
     form = CloseForm(request.POST)
     if issue.status == Issue.Status.CLOSED:
         messages.error(request, "This issue is already closed.")
