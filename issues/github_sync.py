@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from issues import markdown, prepared, tracking
+from issues.limits import UPDATE_MAX_LENGTH
 from issues.models import GitHubBodyChange, GitHubComment, GitHubDelivery, Issue
 from issues.parse_markdown import priority_of_label
 from issues.serialization import issue_to_dict, normalize
@@ -101,7 +102,15 @@ def reopened(issue, payload):
 
 
 def _comment_text(comment):
-    return normalize(f"{_login(comment.get('user'))} on GitHub: {comment.get('body')}")
+    """The update a GitHub comment becomes: who wrote it, and what. A comment longer than an
+    update may be (GitHub allows 65,536 characters) is cut, with where to read it whole."""
+    text = normalize(f"{_login(comment.get('user'))} on GitHub: {comment.get('body')}")
+    if len(text) <= UPDATE_MAX_LENGTH:
+        return text
+    url = comment.get("html_url")
+    where = url if isinstance(url, str) and url.startswith("https://") else "on GitHub"
+    tail = f" … (cut at {UPDATE_MAX_LENGTH:,} characters: the whole comment is {where})"
+    return text[: UPDATE_MAX_LENGTH - len(tail)].rstrip() + tail
 
 
 def comment_created(issue, payload):

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from issues import markdown
-from issues.limits import GITHUB_BODY_LIMIT
+from issues.limits import GITHUB_BODY_LIMIT, UPDATE_MAX_LENGTH
 from issues.models import GitHubBodyChange, Issue, IssueChange, Update
 from issues.serialization import issue_to_dict
 from tests.github_support import snapshot
@@ -252,3 +252,23 @@ def test_a_status_change_too_long_for_githubs_body_answers_422_and_keeps_nothing
     Issue.objects.filter(pk=filed.pk).update(description="Shorter.")
     assert post(headers, payload).json() == {"result": "applied"}
     assert Issue.objects.get(pk=filed.pk).status == "resolved"
+
+
+@pytest.mark.parametrize("action", ["created", "edited"])
+def test_a_comment_longer_than_an_update_is_cut_with_a_link_to_it(filed, owner_client, action):
+    if action == "edited":
+        post(*delivery("issue_comment.created", filed))
+    long_body = "Drift found. " + "x" * 20_000 + " THE END"
+    headers, payload = delivery(f"issue_comment.{action}", filed, comment__body=long_body)
+    assert post(headers, payload).json() == {"result": "applied"}
+    update = Update.objects.filter(issue=filed, text__startswith="@Codertocat").get()
+    assert len(update.text) <= UPDATE_MAX_LENGTH
+    assert update.text.startswith("@Codertocat on GitHub: Drift found. xxx")
+    assert update.text.endswith(
+        f" … (cut at 10,000 characters: the whole comment is {payload['comment']['html_url']})"
+    )
+    assert "THE END" not in update.text
+    page = owner_client.get(f"/issues/{filed.pk}/")
+    assert page.status_code == 200 and "the whole comment is" in page.text
+    edit = owner_client.get(f"/issues/{filed.pk}/body.md")
+    assert edit.status_code == 200 and "cut at 10,000 characters" in edit.text
