@@ -76,7 +76,8 @@ HISTORY = PreparedRead(lambda pk: IssueChange.objects.filter(issue_id=pk)[:HISTO
 
 def issue_with_rows(pk):
     """Published issue ``pk`` with its related rows, as ``Issue.objects.listed().with_rows()``
-    loads it but for the reporter and the updates' authors; Http404 if there is none."""
+    loads it, except that the reporter and the updates' authors are read when first used
+    (``issue_page_rows`` reads them at once); Http404 if there is none."""
     issue = ISSUE.first(pk)
     if issue is None:
         raise Http404("No such issue.")
