@@ -77,7 +77,7 @@ HISTORY = PreparedRead(lambda pk: IssueChange.objects.filter(issue_id=pk)[:HISTO
 def issue_with_rows(pk):
     """Published issue ``pk`` with its related rows, as ``Issue.objects.listed().with_rows()``
     loads it, except that the reporter and the updates' authors are read when first used
-    (``issue_page_rows`` reads them at once); Http404 if there is none."""
+    (``page_history`` reads them at once); Http404 if there is none."""
     issue = ISSUE.first(pk)
     if issue is None:
         raise Http404("No such issue.")
@@ -90,15 +90,21 @@ def issue_with_rows(pk):
     return issue
 
 
-def issue_page_rows(pk):
-    """The issue page's rows: the issue as ``issue_with_rows`` gives it, with its reporter and
-    its updates' authors, and its history (``HISTORY_SIZE`` changes) with who made them."""
-    issue = issue_with_rows(pk)
-    people = {user.pk: user for user in PEOPLE(pk)}
+def page_history(issue):
+    """The history of ``issue`` (as ``issue_with_rows`` gives it) that its page shows:
+    ``HISTORY_SIZE`` changes, newest first, with who made them. The same read of the people
+    puts the issue's reporter and its updates' authors in place."""
+    people = {user.pk: user for user in PEOPLE(issue.pk)}
     issue.reporter = people.get(issue.reporter_id)
     for update in issue.updates.all():
         update.author = people.get(update.author_id)
-    history = list(HISTORY(pk))
+    history = list(HISTORY(issue.pk))
     for change in history:
         change.user = people.get(change.user_id)
-    return issue, history
+    return history
+
+
+def issue_page_rows(pk):
+    """The issue page's rows: the issue as ``issue_with_rows`` gives it and ``page_history``."""
+    issue = issue_with_rows(pk)
+    return issue, page_history(issue)

@@ -132,15 +132,6 @@ def issue_list(request):
     return render(request, "issues/list.html", ctx)
 
 
-def _load(pk):
-    return prepared.issue_with_rows(pk)
-
-
-def _page_rows(pk):
-    """The issue and its history, as the issue page shows them."""
-    return prepared.issue_page_rows(pk)
-
-
 def _render_detail(request, issue, history, *, item_form=None, update_form=None, preview=None):
     """The issue page; a form that did not validate is shown with its errors, a previewed
     update with what was typed and its rendering."""
@@ -184,7 +175,7 @@ def issue_detail(request, pk):
     unchanged = issuecache.not_modified(request, etag)
     if unchanged:
         return unchanged
-    issue, history = issuecache.cached(pk, version, "rows", lambda: _page_rows(pk))
+    issue, history = issuecache.cached(pk, version, "rows", lambda: prepared.issue_page_rows(pk))
     return issuecache.with_etag(_render_detail(request, issue, history), etag)
 
 
@@ -204,7 +195,7 @@ def checklist_ticks(request, pk, checklist):
     """Save the ticks of one checklist: the whole list without JavaScript, one tick with it."""
     if checklist not in CHECKLIST_LABELS:
         raise Http404
-    issue = _load(pk)
+    issue = prepared.issue_with_rows(pk)
     form = TicksForm(request.POST, items=items_of(issue, checklist))
     if not form.is_valid():
         return _stale(request, issue)
@@ -225,7 +216,7 @@ def checklist_ticks(request, pk, checklist):
 def checklist_add(request, pk, checklist):
     if checklist not in CHECKLIST_LABELS:
         raise Http404
-    issue, history = _page_rows(pk)
+    issue = prepared.issue_with_rows(pk)
     form = ItemForm(
         request.POST,
         prefix=checklist,
@@ -234,7 +225,7 @@ def checklist_add(request, pk, checklist):
         issue_data=issue_to_dict(issue),
     )
     if not form.is_valid():
-        return _render_detail(request, issue, history, item_form=form)
+        return _render_detail(request, issue, prepared.page_history(issue), item_form=form)
     try:
         add_item(issue, request.user, posted_version(request), checklist, form.cleaned_data["text"])
     except StaleIssue:
@@ -245,7 +236,7 @@ def checklist_add(request, pk, checklist):
 
 @require_POST
 def checklist_remove(request, pk, item_pk):
-    issue = _load(pk)
+    issue = prepared.issue_with_rows(pk)
     item = next((item for item in issue.checklist_items.all() if item.pk == item_pk), None)
     if item is None or item.from_template:
         raise Http404("Only items a user added can be removed.")
@@ -259,14 +250,16 @@ def checklist_remove(request, pk, item_pk):
 
 @require_POST
 def update_add(request, pk):
-    issue, history = _page_rows(pk)
+    issue = prepared.issue_with_rows(pk)
     preview = request.POST.get("preview")
     if preview:
         form = UpdateForm(prefix="update").as_typed(request.POST)
-        return _render_detail(request, issue, history, update_form=form, preview=preview)
+        return _render_detail(
+            request, issue, prepared.page_history(issue), update_form=form, preview=preview
+        )
     form = UpdateForm(request.POST, prefix="update", issue_data=issue_to_dict(issue))
     if not form.is_valid():
-        return _render_detail(request, issue, history, update_form=form)
+        return _render_detail(request, issue, prepared.page_history(issue), update_form=form)
     try:
         add_update(issue, request.user, posted_version(request), **form.cleaned_data)
     except StaleIssue:
@@ -277,7 +270,7 @@ def update_add(request, pk):
 
 def update_edit(request, pk, update_pk):
     """An author corrects their own update."""
-    issue = _load(pk)
+    issue = prepared.issue_with_rows(pk)
     update = next((u for u in issue.updates.all() if u.pk == update_pk), None)
     if update is None:
         raise Http404
@@ -311,7 +304,7 @@ def update_edit(request, pk, update_pk):
 @require_POST
 def issue_status(request, pk):
     """Move the issue along; an incomplete Definition of Ready/Done asks to confirm first."""
-    issue = _load(pk)
+    issue = prepared.issue_with_rows(pk)
     form = StatusForm(request.POST, current=issue.status)
     if not form.is_valid():
         return _stale(request, issue)

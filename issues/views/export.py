@@ -16,10 +16,6 @@ from issues.serialization import issue_to_dict
 from issues.zipstream import iter_zip
 
 
-def _issue(pk):
-    return prepared.issue_with_rows(pk)
-
-
 def _as_attachment(response, filename):
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename
@@ -37,7 +33,7 @@ def _document(request, pk, render, content_type, attachment=False):
         return unchanged
 
     def compute():
-        issue = _issue(pk)
+        issue = prepared.issue_with_rows(pk)
         return render(issue_to_dict(issue)), document_filename(issue)
 
     text, filename = issuecache.cached(pk, version, render.__name__, compute)
@@ -95,7 +91,7 @@ def list_export_zip(request):
 @require_POST
 def issue_github(request, pk):
     """File the issue on GitHub ("file"), or send it again after local edits ("update")."""
-    issue = _issue(pk)
+    issue = prepared.issue_with_rows(pk)
     missing = github.missing_settings()
     if missing:
         messages.error(
