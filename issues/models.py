@@ -626,7 +626,7 @@ class AlertIssue(models.Model):
 
 
 class InsightsIssue(models.Model):
-    """An issue as Insights' daily counts (``InsightsCount``) last counted it: what the worker
+    """An issue as Insights' daily counts (``InsightsDay``) last counted it: what the worker
     takes out of the counts when the issue changes (issues/rollup.py)."""
 
     issue_id = models.BigIntegerField(primary_key=True)
@@ -644,35 +644,62 @@ class InsightsIssue(models.Model):
         return f"insights row of {self.issue_id}"
 
 
-class InsightsCount(models.Model):
-    """How many issues of a priority count one kind of event on a day (issues/rollup.py)."""
+class InsightsDay(models.Model):
+    """How many issues of each priority count each kind of event on a day (issues/rollup.py):
+    one column per kind and priority, ``<kind>_<priority>`` (``column``), added below from
+    ``KINDS`` and the priorities, so that a page reads a day's counts as one row."""
+
+    # The events Insights counts, in the order of the columns.
+    KINDS = ["open", "overdue", "reported", "resolved", "target", "milestone"]
 
     # Of which issues: "" all, "environment:<value>" or "type:<value>" (rollup.slices).
     slice = models.CharField(max_length=48)
-    kind = models.CharField(max_length=1)
+    day = models.DateField()
+
+    class Meta:
+        # Insights: the days shown and the sums before them, as index ranges of one slice.
+        constraints = [
+            models.UniqueConstraint(fields=["slice", "day"], name="one_insights_day_per_slice")
+        ]
+
+    @staticmethod
+    def column(kind, priority):
+        return f"{kind}_{priority}"
+
+    def __str__(self):
+        return f"insights of {self.slice or 'all issues'} on {self.day}"
+
+
+COUNT_COLUMNS = [InsightsDay.column(k, p) for k in InsightsDay.KINDS for p in Priority.values]
+for _name in COUNT_COLUMNS:
+    InsightsDay.add_to_class(_name, models.IntegerField(default=0))
+
+
+class InsightsResolution(models.Model):
+    """How many issues of a priority resolved on a day took so many days from their Reported
+    Date (Insights' median time to resolve; issues/rollup.py)."""
+
+    slice = models.CharField(max_length=48)
     day = models.DateField()
     priority = models.CharField(max_length=2)
-    # Days from Reported Date to resolution, for resolutions (the median); 0 otherwise.
-    value = models.IntegerField(default=0)
+    days = models.IntegerField()
     n = models.IntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["slice", "kind", "day", "priority", "value"],
-                name="one_insights_count_per_key",
+                fields=["slice", "day", "priority", "days"], name="one_insights_resolution_per_key"
             )
         ]
-        # Insights: the sums before the days shown and each day's counts, from the index alone.
+        # Insights: the resolutions since the first day shown, from the index alone.
         indexes = [
             models.Index(
-                fields=["slice", "kind", "day", "priority", "value", "n"],
-                name="insights_count_idx",
+                fields=["slice", "day", "priority", "days", "n"], name="insights_resolution_idx"
             )
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.day} {self.priority}: {self.n}"
+        return f"{self.n} {self.priority} resolved on {self.day} in {self.days} days"
 
 
 class InsightsChange(models.Model):

@@ -2,9 +2,10 @@
 
 Each issue contributes a few dated events (``facts``): reported, open from its Reported Date
 until resolved, overdue from the day after it was due until resolved, its Target Resolution
-Date and milestones while open, resolved after so many days. ``InsightsCount`` holds their sums
-per slice (all issues, an environment, a type), kind, day and priority, and ``InsightsIssue``
-each issue as it was counted. Database triggers (``ensure_triggers``) write an
+Date and milestones while open, resolved after so many days. ``InsightsDay`` holds their sums
+per slice (all issues, an environment, a type) and day, a column per kind and priority;
+``InsightsResolution`` the resolutions by how many days they took; and ``InsightsIssue`` each
+issue as it was counted. Database triggers (``ensure_triggers``) write an
 ``InsightsChange`` row with every insert, delete or counted change of an issue or milestone, in
 the writer's transaction, whatever made it (the ORM, ``update()``, ``bulk_create``, raw SQL).
 The worker (``refresh``, run by ``manage.py refresh_insights``) moves those issues' events from
@@ -15,25 +16,27 @@ of the issues as they are, whether the worker is late or not.
 
 import datetime
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from issues.choices import LISTED_STATUSES, OPEN_STATUSES
+from issues.choices import LISTED_STATUSES, OPEN_STATUSES, Priority
 from issues.dbstats import analyze
 from issues.models import (
     InsightsChange,
-    InsightsCount,
+    InsightsDay,
     InsightsIssue,
+    InsightsResolution,
     InsightsState,
     Issue,
     Milestone,
 )
 
-OPEN, REPORTED, OVERDUE, TARGET, RESOLVED, MILESTONE = "o", "r", "d", "t", "s", "m"
+OPEN, OVERDUE, REPORTED, RESOLVED, TARGET, MILESTONE = InsightsDay.KINDS
+PRIORITIES = Priority.values
 COUNTED_STATUSES = LISTED_STATUSES
 FIELDS = ["priority", "status", "reported_date", "target_date", "resolved_on"]
 # The list filters the counts serve besides ?priority= (one at a time): each issue's events are
@@ -49,7 +52,7 @@ MOST_CHANGES = 1000
 # More changes than this waiting: count every issue again rather than one by one.
 REBUILD_AFTER = 20_000
 DAY = datetime.timedelta(days=1)
-COUNT_TABLES = [InsightsCount, InsightsIssue, InsightsChange]
+COUNT_TABLES = [InsightsDay, InsightsResolution, InsightsIssue, InsightsChange]
 
 
 def facts(priority, status, reported_date, target_date, resolved_on, milestones):
@@ -57,9 +60,10 @@ def facts(priority, status, reported_date, target_date, resolved_on, milestones)
 
     Open on a day: reported by then and not resolved by then (an issue resolved on a day
     unknown counts on none). Overdue: open, and past its due day (Target Resolution Date, or
-    Reported Date plus the priority's deadline).
+    Reported Date plus the priority's deadline). An issue without a priority (only the admin
+    saves one) counts nowhere: the charts are drawn by priority.
     """
-    if status not in COUNTED_STATUSES:
+    if status not in COUNTED_STATUSES or priority not in PRIORITIES:
         return []
     events = [(REPORTED, reported_date, 0, 1)]
     days = settings.DSKIT_DEADLINE_DAYS.get(priority)
@@ -167,35 +171,47 @@ def _count_changes(state, changes):
 
 
 def _add(delta):
-    """Add {key: change} to the stored counts (rows that reach 0 go)."""
-    delta = {key: n for key, n in delta.items() if n}
-    if not delta:
+    """Add {(slice, kind, day, priority, value): change} to the stored counts: each to its
+    day's column, and resolutions to their durations too."""
+    days, durations = defaultdict(Counter), Counter()
+    for (part, kind, day, priority, value), n in delta.items():
+        if n:
+            days[part, day][InsightsDay.column(kind, priority)] += n
+            if kind == RESOLVED:
+                durations[part, day, priority, value] += n
+    _add_rows(InsightsDay, ["slice", "day"], days)
+    keys = ["slice", "day", "priority", "days"]
+    _add_rows(InsightsResolution, keys, {key: {"n": n} for key, n in durations.items()})
+
+
+def _add_rows(model, keys, changes):
+    """Add {(slice, day, ...): {column: change}} to the rows of ``model`` with those ``keys``
+    (slice and day first); rows whose counts all reach 0 go."""
+    changes = {key: change for key, change in changes.items() if any(change.values())}
+    if not changes:
         return
-    keys = ["slice", "kind", "day", "priority", "value"]
-    stored = InsightsCount.objects.filter(
-        day__in={key[2] for key in delta}, kind__in={key[1] for key in delta}
-    )
+    stored = model.objects.filter(day__in={key[1] for key in changes})
     stored = {tuple(getattr(row, name) for name in keys): row for row in stored}
+    counts = [f.attname for f in model._meta.concrete_fields if f.attname not in ["id", *keys]]
     new, changed, gone = [], [], []
-    for key, n in delta.items():
+    for key, change in changes.items():
         row = stored.get(key)
         if row is None:
-            new.append(InsightsCount(n=n, **dict(zip(keys, key, strict=True))))
-        elif row.n + n:
-            row.n += n
-            changed.append(row)
-        else:
-            gone.append(row.pk)
-    InsightsCount.objects.filter(pk__in=gone).delete()
-    InsightsCount.objects.bulk_update(changed, ["n"], batch_size=500)
-    InsightsCount.objects.bulk_create(new, batch_size=500)
+            new.append(model(**dict(zip(keys, key, strict=True)), **change))
+            continue
+        for column, n in change.items():
+            setattr(row, column, getattr(row, column) + n)
+        (changed if any(getattr(row, column) for column in counts) else gone).append(row)
+    model.objects.filter(pk__in=[row.pk for row in gone]).delete()
+    model.objects.bulk_update(changed, counts, batch_size=500)
+    model.objects.bulk_create(new, batch_size=500)
 
 
 def _rebuild(state):
     """Count every issue again (first run, a bulk load, or other deadlines)."""
     changes = list(InsightsChange.objects.values_list("id", flat=True))
-    InsightsCount.objects.all().delete()
-    InsightsIssue.objects.all().delete()
+    for model in (InsightsDay, InsightsResolution, InsightsIssue):
+        model.objects.all().delete()
     rows = _current(Issue.objects.all(), Milestone.objects.all())
     InsightsIssue.objects.bulk_create(map(_counted_issue, rows), batch_size=5000)
     _add(_counts(rows))
@@ -209,29 +225,33 @@ def _rebuild(state):
 
 
 def _fold():
-    """Events before the month of the first day shown (pages only ever show later days) are
-    read only as sums: keep one row per slice, kind and priority for them, at the day before."""
+    """Days before the month of the first day shown (pages only ever show later days) are read
+    only as sums of what was open and overdue: keep one row per slice of them, at the day
+    before."""
     today = timezone.localdate()
     cutoff = (today - datetime.timedelta(days=DAYS)).replace(day=1)
-    old = InsightsCount.objects.filter(day__lt=cutoff)
+    old = InsightsDay.objects.filter(day__lt=cutoff)
     if not old.exclude(day=cutoff - DAY).exists():
         return
-    sums = old.filter(kind__in=[OPEN, OVERDUE]).values_list("slice", "kind", "priority")
+    kept = [InsightsDay.column(kind, p) for kind in (OPEN, OVERDUE) for p in PRIORITIES]
+    sums = old.values_list("slice").annotate(*(Sum(column) for column in kept)).order_by()
     sums = [
-        InsightsCount(slice=part, kind=kind, day=cutoff - DAY, priority=priority, n=n)
-        for part, kind, priority, n in sums.annotate(Sum("n"))
-        if n
+        InsightsDay(slice=part, day=cutoff - DAY, **dict(zip(kept, counts, strict=True)))
+        for part, *counts in sums
+        if any(counts)
     ]
     old.delete()
-    InsightsCount.objects.bulk_create(sums)
+    InsightsResolution.objects.filter(day__lt=cutoff).delete()
+    InsightsDay.objects.bulk_create(sums)
 
 
 class Totals:
     """The counts that Insights draws, of the days from ``start`` to ``end``.
 
-    ``before``: {(kind, priority): n} of OPEN and OVERDUE events before ``start``; ``daily``:
-    {(kind, priority or "", day): n} from ``start`` to ``end`` (priority only for OPEN);
-    ``durations``: {(priority, days): n} of resolutions since ``start``.
+    ``before``: {(kind, priority or ""): n} of OPEN and OVERDUE events before ``start``;
+    ``daily``: {(kind, priority or "", day): n} from ``start`` to ``end`` (the priority only for
+    OPEN, the other kinds summed over the priorities); ``durations``: {(priority, days): n} of
+    resolutions since ``start``.
     """
 
     def __init__(self, start, end):
@@ -242,45 +262,53 @@ class Totals:
         self.changed, self.version = 0, None
 
     def add(self, kind, day, priority, value, n):
+        key = priority if kind == OPEN else ""
         if day < self.start:
             if kind in (OPEN, OVERDUE):
-                self.before[kind, priority] += n
+                self.before[kind, key] += n
             return
         if kind == RESOLVED:
             self.durations[priority, value] += n
         if day <= self.end:
-            self.daily[kind, priority if kind == OPEN else "", day] += n
+            self.daily[kind, key, day] += n
 
 
-# The page's four sums in one statement, each an index range of insights_count_idx: OPEN and
-# OVERDUE before the first day shown, per priority; OPEN per priority and day; the other kinds
-# per day; the durations of resolutions per priority; all of one slice (a priority of '' means
-# all). Then a row with the worker's commit version if the sums were made with these deadlines,
-# and one with how many changes wait to be counted (up to MOST_CHANGES + 1), if any.
-SUMS_SQL = """
-SELECT 'before', kind, priority, NULL, 0, SUM(n) FROM issues_insightscount
- WHERE slice = %(slice)s AND kind IN (%(open)s, %(overdue)s) AND day < %(start)s
-   AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, priority
+def _daily_columns(priority):
+    """What the page reads of each day, as [(kind, priority or "", SQL sum of columns)]: OPEN
+    per priority, the other kinds summed over the priorities (or of ``priority`` alone)."""
+    priorities = [priority] if priority else PRIORITIES
+    return [(OPEN, p, InsightsDay.column(OPEN, p)) for p in priorities] + [
+        (kind, "", " + ".join(InsightsDay.column(kind, p) for p in priorities))
+        for kind in InsightsDay.KINDS
+        if kind != OPEN
+    ]
+
+
+def _sums_sql(priority):
+    """The page's sums in one statement, rows of (part, day, priority, value, *counts), all of
+    one slice: the days before the first day shown as one sum ('before'; index range of
+    one_insights_day_per_slice), each day shown ('daily'; the same index), the resolutions'
+    durations per priority ('durations'; insights_resolution_idx); then the worker's commit
+    version if the sums were made with these deadlines ('counted'), and how many changes wait
+    to be counted (up to MOST_CHANGES + 1), if any ('changed')."""
+    counts = [sql for _, _, sql in _daily_columns(priority)]
+    pad = ", 0" * (len(counts) - 1)
+    only = "AND priority = %(priority)s" if priority else ""
+    return f"""
+SELECT 'before', NULL, '', 0, {", ".join(f"SUM({sql})" for sql in counts)}
+  FROM issues_insightsday WHERE slice = %(slice)s AND day < %(start)s
 UNION ALL
-SELECT 'daily', %(open)s, priority, day, 0, SUM(n) FROM issues_insightscount
- WHERE slice = %(slice)s AND kind = %(open)s AND day >= %(start)s AND day <= %(end)s
-   AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY priority, day
+SELECT 'daily', day, '', 0, {", ".join(counts)} FROM issues_insightsday
+ WHERE slice = %(slice)s AND day >= %(start)s AND day <= %(end)s
 UNION ALL
-SELECT 'daily', kind, '', day, 0, SUM(n) FROM issues_insightscount
- WHERE slice = %(slice)s
-   AND kind IN (%(overdue)s, %(reported)s, %(resolved)s, %(target)s, %(milestone)s)
-   AND day >= %(start)s AND day <= %(end)s
-   AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, day
+SELECT 'durations', NULL, priority, days, SUM(n){pad} FROM issues_insightsresolution
+ WHERE slice = %(slice)s AND day >= %(start)s {only} GROUP BY priority, days
 UNION ALL
-SELECT 'durations', kind, priority, NULL, value, SUM(n) FROM issues_insightscount
- WHERE slice = %(slice)s AND kind = %(resolved)s AND day >= %(start)s
-   AND (%(priority)s = '' OR priority = %(priority)s) GROUP BY kind, priority, value
-UNION ALL
-SELECT 'counted', '', '', NULL, version, 0 FROM issues_insightsstate
+SELECT 'counted', NULL, '', version, 0{pad} FROM issues_insightsstate
  WHERE id = 1 AND deadlines = %(deadlines)s
 UNION ALL
-SELECT 'changed', '', '', NULL,
-  (SELECT COUNT(*) FROM (SELECT 1 FROM issues_insightschange LIMIT %(most)s) AS waiting), 0
+SELECT 'changed', NULL, '',
+  (SELECT COUNT(*) FROM (SELECT 1 FROM issues_insightschange LIMIT %(most)s) AS waiting), 0{pad}
   FROM issues_insightsstate WHERE id = 1 AND EXISTS (SELECT 1 FROM issues_insightschange)
 """
 
@@ -321,12 +349,6 @@ def _sums(start, end, priority, part):
     """The stored sums, whether changes wait to be counted, from one statement (one snapshot);
     None without sums made with these deadlines."""
     params = {
-        "open": OPEN,
-        "overdue": OVERDUE,
-        "reported": REPORTED,
-        "resolved": RESOLVED,
-        "target": TARGET,
-        "milestone": MILESTONE,
         "start": start,
         "end": end,
         "priority": priority or "",
@@ -334,17 +356,22 @@ def _sums(start, end, priority, part):
         "deadlines": _deadlines(),
         "most": MOST_CHANGES + 1,
     }
+    keys = [(kind, p) for kind, p, _ in _daily_columns(priority)]
     result, counted = Totals(start, end), False
     with connection.cursor() as cursor:
-        cursor.execute(SUMS_SQL, params)
-        for part, kind, p, day, value, n in cursor.fetchall():
-            if part == "before":
-                result.before[kind, p] += n
-            elif part == "durations":
-                result.durations[p, value] += n
-            elif part == "daily":
+        cursor.execute(_sums_sql(priority), params)
+        for part, day, p, value, *counts in cursor.fetchall():
+            if part == "daily":
                 day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
-                result.daily[kind, p, day] += n
+                for (kind, key), n in zip(keys, counts, strict=True):
+                    if n:
+                        result.daily[kind, key, day] += n
+            elif part == "before":
+                for (kind, key), n in zip(keys, counts, strict=True):
+                    if n and kind in (OPEN, OVERDUE):
+                        result.before[kind, key] += n
+            elif part == "durations":
+                result.durations[p, value] += counts[0]
             elif part == "counted":
                 counted, result.version = True, value
             else:

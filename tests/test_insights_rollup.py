@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from issues import deadlines, rollup
 from issues.models import (
+    COUNT_COLUMNS,
     InsightsChange,
-    InsightsCount,
+    InsightsDay,
     InsightsIssue,
+    InsightsResolution,
     InsightsState,
     Issue,
     Milestone,
@@ -275,25 +277,38 @@ def test_counted_one_by_one_as_if_counted_again():
     rollup.refresh()
     edit_everything(rng)
     rollup.refresh()
-    stored = set(InsightsCount.objects.values_list("kind", "day", "priority", "value", "n"))
+    stored = stored_counts()
+    assert stored[0] and stored[1]
     counted = counted_issues()
     InsightsState.objects.all().delete()
     assert rollup.refresh() == Issue.objects.exclude(status=Issue.Status.DRAFT).count()
-    assert set(InsightsCount.objects.values_list("kind", "day", "priority", "value", "n")) == stored
+    assert stored_counts() == stored
     assert counted_issues() == counted
 
 
+def stored_counts():
+    """The stored days and resolutions, as sets of their keys and counts."""
+    days = set(InsightsDay.objects.values_list("slice", "day", *COUNT_COLUMNS))
+    resolutions = InsightsResolution.objects.values_list("slice", "day", "priority", "days", "n")
+    return days, set(resolutions)
+
+
 def test_old_days_are_kept_as_sums(owner_client):
-    """Events before the month of the first day shown become one row per slice, kind and
-    priority."""
+    """Days before the month of the first day shown become one row per slice, of what was open
+    and overdue; their resolutions go."""
     rng = random.Random(4)
     random_history(rng, 80)
     rollup.refresh()
     cutoff = ago(90).replace(day=1)
-    old = InsightsCount.objects.filter(day__lt=cutoff)
+    old = InsightsDay.objects.filter(day__lt=cutoff)
     assert set(old.values_list("day", flat=True)) == {cutoff - datetime.timedelta(days=1)}
-    assert set(old.values_list("kind", flat=True)) == {rollup.OPEN, rollup.OVERDUE}
-    assert old.count() == len(set(old.values_list("slice", "kind", "priority")))
+    assert old.count() == len(set(old.values_list("slice", flat=True))) > 1
+    folded = {rollup.OPEN, rollup.OVERDUE}
+    for row in old:
+        assert {c for c in COUNT_COLUMNS if getattr(row, c)} <= {
+            InsightsDay.column(kind, p) for kind in folded for p in rollup.PRIORITIES
+        }
+    assert not InsightsResolution.objects.filter(day__lt=cutoff).exists()
     assert page_tables(owner_client) == expected_tables()
 
 

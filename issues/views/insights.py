@@ -264,7 +264,7 @@ def _stored_history(issue_filter, today):
     history = {
         "days": days,
         "open": [(p, by_priority[p].counts(before[rollup.OPEN, p])) for p in PRIORITIES],
-        "overdue": overdue.counts(sum(before[rollup.OVERDUE, p] for p in PRIORITIES)),
+        "overdue": overdue.counts(before[rollup.OVERDUE, ""]),
         "resolved": by_kind[rollup.RESOLVED],
         "durations": durations,
     }
