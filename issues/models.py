@@ -662,12 +662,12 @@ class InsightsDay(models.Model):
             models.UniqueConstraint(fields=["slice", "day"], name="one_insights_day_per_slice")
         ]
 
+    def __str__(self):
+        return f"insights of {self.slice or 'all issues'} on {self.day}"
+
     @staticmethod
     def column(kind, priority):
         return f"{kind}_{priority}"
-
-    def __str__(self):
-        return f"insights of {self.slice or 'all issues'} on {self.day}"
 
 
 COUNT_COLUMNS = [InsightsDay.column(k, p) for k in InsightsDay.KINDS for p in Priority.values]

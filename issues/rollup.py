@@ -275,7 +275,10 @@ class Totals:
 
 def _daily_columns(priority):
     """What the page reads of each day, as [(kind, priority or "", SQL sum of columns)]: OPEN
-    per priority, the other kinds summed over the priorities (or of ``priority`` alone)."""
+    per priority, the other kinds summed over the priorities (or of ``priority`` alone). The
+    priority names columns, so it must be one of the priorities."""
+    if priority and priority not in PRIORITIES:
+        raise ValueError(f"unknown priority {priority!r}")
     priorities = [priority] if priority else PRIORITIES
     return [(OPEN, p, InsightsDay.column(OPEN, p)) for p in priorities] + [
         (kind, "", " + ".join(InsightsDay.column(kind, p) for p in priorities))
@@ -294,6 +297,7 @@ def _sums_sql(priority):
     counts = [sql for _, _, sql in _daily_columns(priority)]
     pad = ", 0" * (len(counts) - 1)
     only = "AND priority = %(priority)s" if priority else ""
+    # Only the column names above and constants are written into the SQL; values are parameters.
     return f"""
 SELECT 'before', NULL, '', 0, {", ".join(f"SUM({sql})" for sql in counts)}
   FROM issues_insightsday WHERE slice = %(slice)s AND day < %(start)s
@@ -310,7 +314,7 @@ UNION ALL
 SELECT 'changed', NULL, '',
   (SELECT COUNT(*) FROM (SELECT 1 FROM issues_insightschange LIMIT %(most)s) AS waiting), 0{pad}
   FROM issues_insightsstate WHERE id = 1 AND EXISTS (SELECT 1 FROM issues_insightschange)
-"""
+"""  # noqa: S608
 
 
 def totals(start, end, priority=None, part=""):
