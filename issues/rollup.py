@@ -249,14 +249,15 @@ class Totals:
     """The counts that Insights draws, of the days from ``start`` to ``end``.
 
     ``before``: {(kind, priority or ""): n} of OPEN and OVERDUE events before ``start``;
-    ``daily``: {(kind, priority or "", day): n} from ``start`` to ``end`` (the priority only for
-    OPEN, the other kinds summed over the priorities); ``durations``: {(priority, days): n} of
-    resolutions since ``start``.
+    ``daily``: {(kind, priority or ""): [n on each day from ``start`` to ``end``]} (the
+    priority only for OPEN, the other kinds summed over the priorities); ``durations``:
+    {(priority, days): n} of resolutions since ``start``.
     """
 
     def __init__(self, start, end):
         self.start, self.end = start, end
-        self.before, self.daily, self.durations = Counter(), Counter(), Counter()
+        self.before, self.durations = Counter(), Counter()
+        self.daily = defaultdict(lambda: [0] * ((end - start).days + 1))
         # Changes not yet counted (``totals`` corrects the sums for them), and the worker's
         # commit the sums are from (``InsightsState.version``).
         self.changed, self.version = 0, None
@@ -270,7 +271,7 @@ class Totals:
         if kind == RESOLVED:
             self.durations[priority, value] += n
         if day <= self.end:
-            self.daily[kind, key, day] += n
+            self.daily[kind, key][(day - self.start).days] += n
 
 
 def _daily_columns(priority):
@@ -362,14 +363,15 @@ def _sums(start, end, priority, part):
     }
     keys = [(kind, p) for kind, p, _ in _daily_columns(priority)]
     result, counted = Totals(start, end), False
+    series = [result.daily[key] for key in keys]
     with connection.cursor() as cursor:
         cursor.execute(_sums_sql(priority), params)
         for part, day, p, value, *counts in cursor.fetchall():
             if part == "daily":
                 day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
-                for (kind, key), n in zip(keys, counts, strict=True):
-                    if n:
-                        result.daily[kind, key, day] += n
+                index = (day - start).days
+                for values, n in zip(series, counts, strict=True):
+                    values[index] += n
             elif part == "before":
                 for (kind, key), n in zip(keys, counts, strict=True):
                     if n and kind in (OPEN, OVERDUE):

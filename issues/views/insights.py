@@ -246,29 +246,32 @@ def _stored_history(issue_filter, today):
     totals = rollup.totals(days[0], end, data.get("priority"), part)
     if totals is None:
         return None
-    by_priority = {p: Window(days) for p in PRIORITIES}
-    overdue = Window(days)
-    kinds = (rollup.REPORTED, rollup.RESOLVED, rollup.TARGET, rollup.MILESTONE)
-    by_kind = {kind: Counter() for kind in kinds}
-    for (kind, priority, day), n in totals.daily.items():
-        if kind == rollup.OPEN:
-            by_priority[priority].add(day, count=n)
-        elif kind == rollup.OVERDUE:
-            overdue.add(day, count=n)
-        else:
-            by_kind[kind][day] += n
+    daily, before = totals.daily, totals.before
+    # Each kind's counts per day from the first day shown: today is the last of DAYS.
+    shown = _days(days[0], DAYS + AHEAD - 1)
     durations = {p: Counter() for p in PRIORITIES}
     for (priority, value), n in totals.durations.items():
         durations[priority][value] += n
-    before = totals.before
     history = {
         "days": days,
-        "open": [(p, by_priority[p].counts(before[rollup.OPEN, p])) for p in PRIORITIES],
-        "overdue": overdue.counts(before[rollup.OVERDUE, ""]),
-        "resolved": by_kind[rollup.RESOLVED],
+        "open": [
+            (p, _running(daily[rollup.OPEN, p][:DAYS], before[rollup.OPEN, p])) for p in PRIORITIES
+        ],
+        "overdue": _running(daily[rollup.OVERDUE, ""][:DAYS], before[rollup.OVERDUE, ""]),
+        "resolved": dict(zip(shown, daily[rollup.RESOLVED, ""], strict=True)),
         "durations": durations,
     }
-    return history, by_kind[rollup.REPORTED], (by_kind[rollup.TARGET], by_kind[rollup.MILESTONE])
+    reported = dict(zip(shown, daily[rollup.REPORTED, ""], strict=True))
+    ahead = (
+        dict(zip(shown[DAYS - 1 :], daily[kind, ""][DAYS - 1 :], strict=True))
+        for kind in (rollup.TARGET, rollup.MILESTONE)
+    )
+    return history, reported, tuple(ahead)
+
+
+def _running(changes, initial):
+    """Counts on each day from +/- changes on each day (the stored sums' OPEN and OVERDUE)."""
+    return list(accumulate(changes, initial=initial))[1:]
 
 
 def insights(request):
