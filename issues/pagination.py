@@ -2,6 +2,8 @@
 
 from django.core.paginator import Page, Paginator
 
+from issues.prepared import count_rows
+
 ELLIPSIS = None  # where page numbers are left out in a page range
 
 
@@ -35,7 +37,10 @@ class IdPaginator(Paginator):
 
     def count_up_to(self, bound):
         # Unordered: the planner may then start from the filter (a search's matches).
-        counted = self.object_list.values("pk").order_by()[: bound + 1].count()
+        ids = self.object_list.values("pk").order_by()[: bound + 1]
+        # elide_empty=False: a filter that matches nothing (none()) is compiled, as "0 = 1".
+        sql, params = ids.query.get_compiler(ids.db, elide_empty=False).as_sql()
+        counted = count_rows(sql, params, ids.db)
         self.more = counted > bound
         self.count = counted  # the cached_property, set
         return counted

@@ -1,5 +1,5 @@
-"""Reads compiled to SQL once per process: the issue page's and the export's rows (and the
-session and user of every signed-in request, issues/sessions.py).
+"""Reads compiled to SQL once per process: the issue page's and the export's rows, the list's
+count of drafts (and the session and user of every signed-in request, issues/sessions.py).
 
 For a lookup by primary key or by ``issue_id`` the ORM spends about ten times longer building
 the SQL than the database spends answering it (README "Performance"), and an issue page makes
@@ -10,6 +10,7 @@ gives for one issue.
 """
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Q
 from django.http import Http404
 
@@ -30,6 +31,10 @@ class PreparedRead:
         self.compiled = None
 
     def __call__(self, value):
+        model, sql, values = self._statement(value)
+        return model._default_manager.raw(sql, values)
+
+    def _statement(self, value):
         if self.compiled is None:
             queryset = self.build(self.marker)
             sql, params = queryset.query.sql_with_params()
@@ -37,12 +42,24 @@ class PreparedRead:
                 raise ValueError("the queryset does not use its argument as a parameter")
             self.compiled = (queryset.model, sql, params)
         model, sql, params = self.compiled
-        values = [value if param == self.marker else param for param in params]
-        return model._default_manager.raw(sql, values)
+        return model, sql, [value if param == self.marker else param for param in params]
+
+    def count(self, value):
+        """How many rows there are for ``value``, counted by the database."""
+        model, sql, values = self._statement(value)
+        return count_rows(sql, values, model._default_manager.db)
 
     def first(self, value):
         """The first row read for ``value``, or None."""
         return next(iter(self(value)), None)
+
+
+def count_rows(sql, params, using):
+    """How many rows the query ``sql`` reads. ``QuerySet.count()`` builds a second query
+    around the first, which costs more than counting a short list (README "Performance")."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 def _related(name, model):
@@ -72,6 +89,10 @@ PEOPLE = PreparedRead(
 # The issue page's history: the latest changes, newest first.
 HISTORY_SIZE = 20
 HISTORY = PreparedRead(lambda pk: IssueChange.objects.filter(issue_id=pk)[:HISTORY_SIZE])
+# A user's drafts (the list's "Drafts (n)"), by the user's id.
+DRAFTS = PreparedRead(
+    lambda user_id: Issue.objects.filter(status=Issue.Status.DRAFT, reporter_id=user_id)
+)
 
 
 def issue_with_rows(pk):

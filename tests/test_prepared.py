@@ -115,3 +115,14 @@ def test_a_read_that_ignores_its_argument_is_refused():
     read = prepared.PreparedRead(lambda pk: Issue.objects.all())
     with pytest.raises(ValueError, match="argument"):
         read(1)
+
+
+def test_the_drafts_counted_are_the_users_own(owner, teammate):
+    make_issue(owner)
+    make_issue(owner, status=Issue.Status.DRAFT)
+    make_issue(owner, status=Issue.Status.DRAFT, name="Second draft")
+    make_issue(teammate, status=Issue.Status.DRAFT)
+    drafts = Issue.objects.filter(status=Issue.Status.DRAFT)
+    assert prepared.DRAFTS.count(owner.pk) == drafts.filter(reporter=owner).count() == 2
+    assert prepared.DRAFTS.count(teammate.pk) == 1
+    assert prepared.DRAFTS.count(-1) == 0

@@ -125,9 +125,7 @@ def issue_list(request):
             for name in issue_filter.filters
             if name not in NOT_PANEL_FILTERS
         ),
-        "draft_count": Issue.objects.filter(
-            status=Issue.Status.DRAFT, reporter=request.user
-        ).count(),
+        "draft_count": prepared.DRAFTS.count(request.user.pk),
     }
     return render(request, "issues/list.html", ctx)
 
