@@ -148,8 +148,10 @@ def database_config(url):
         # table locks that fail at once instead of waiting, unlike the real file.
         config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     else:
-        # Parameters sent apart from the SQL, so that psycopg prepares a statement run often
-        # (the same reads on every request) and PostgreSQL plans it once per connection.
+        # Parameters sent apart from the SQL, not written into it by psycopg in Python.
+        # Statements stay unprepared (Django's default): a prepared statement may get a
+        # generic plan, and page 1,000's ids with LIMIT and OFFSET as parameters took 15 ms
+        # that way instead of 8.
         config["OPTIONS"] = {"server_side_binding": True}
     return config
 

@@ -39,7 +39,7 @@ PAGE_SIZE = 50
 COUNT_BOUND = 10_000
 # The same for a search (?q=): its matches are spread over the table, and each one counted is
 # a row read (PostgreSQL's GIN index, SQLite's FTS table), not an index entry.
-SEARCH_COUNT_BOUND = 1_000
+SEARCH_COUNT_BOUND = 500
 MAX_PAGE = 2**40  # a page asked for beyond it counts all (and shows the last page)
 # The issue page's checklists, in the template's order, with the template's headings.
 CHECKLISTS = [
