@@ -5,9 +5,11 @@ For a lookup by primary key or by ``issue_id`` the ORM spends about ten times lo
 the SQL than the database spends answering it (README "Performance"), and an issue page makes
 eight such reads. Each is written once as a queryset, compiled on first use with its argument
 as a marker, and then run with ``Manager.raw``, which maps the columns to fields and converts
-their values as the ORM does. ``issue_with_rows`` gives what ``IssueQuerySet.with_rows()``
+their values as the ORM does; PostgreSQL plans it once per connection (``planned_once``). ``issue_with_rows`` gives what ``IssueQuerySet.with_rows()``
 gives for one issue.
 """
+
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.db import connections
@@ -31,8 +33,11 @@ class PreparedRead:
         self.compiled = None
 
     def __call__(self, value):
+        """The rows read for ``value``, as model instances (a list)."""
         model, sql, values = self._statement(value)
-        return model._default_manager.raw(sql, values)
+        manager = model._default_manager
+        with planned_once(manager.db):
+            return list(manager.raw(sql, values))
 
     def _statement(self, value):
         if self.compiled is None:
@@ -47,11 +52,31 @@ class PreparedRead:
     def count(self, value):
         """How many rows there are for ``value``, counted by the database."""
         model, sql, values = self._statement(value)
-        return count_rows(sql, values, model._default_manager.db)
+        using = model._default_manager.db
+        with planned_once(using):
+            return count_rows(sql, values, using)
 
     def first(self, value):
         """The first row read for ``value``, or None."""
         return next(iter(self(value)), None)
+
+
+@contextmanager
+def planned_once(using):
+    """On PostgreSQL, psycopg prepares the statements run inside, so that the server parses
+    and plans each once per connection (a lookup by key plans the same for any value).
+    Statements outside stay unprepared, Django's default: settings.database_config says why."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor():  # connected, and its health checked (once a request)
+        server = connection.connection
+        before, server.prepare_threshold = server.prepare_threshold, 0
+        try:
+            yield
+        finally:
+            server.prepare_threshold = before
 
 
 def count_rows(sql, params, using):

@@ -2,6 +2,7 @@
 with the people they name in place, on SQLite and on PostgreSQL."""
 
 import pytest
+from django.db import connection
 from django.http import Http404
 
 from issues import prepared
@@ -126,3 +127,21 @@ def test_the_drafts_counted_are_the_users_own(owner, teammate):
     assert prepared.DRAFTS.count(owner.pk) == drafts.filter(reporter=owner).count() == 2
     assert prepared.DRAFTS.count(teammate.pk) == 1
     assert prepared.DRAFTS.count(-1) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's prepared statements")
+def test_postgresql_prepares_the_reads_and_nothing_else(owner):
+    """A prepared read is planned once per connection; other statements stay unprepared."""
+    issue = make_issue(owner)
+    assert prepared.ISSUE.first(issue.pk).pk == issue.pk
+    assert prepared.ISSUE.first(issue.pk).pk == issue.pk
+    assert prepared.DRAFTS.count(owner.pk) == 0
+    for _ in range(6):
+        assert Issue.objects.filter(name=issue.name).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert len([s for s in statements if s.startswith('SELECT "issues_issue"."id"')]) == 1
+    assert len([s for s in statements if s.startswith("SELECT COUNT(*) FROM (")]) == 1
+    assert not [s for s in statements if '"issues_issue"."name" =' in s]
+    assert connection.connection.prepare_threshold is None
