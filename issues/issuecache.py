@@ -28,15 +28,16 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 from issues import github
 from issues.models import Issue
+from issues.prepared import planned_once
 
 # One primary-key lookup, asked on every issue page and export: plain SQL, as the ORM's
-# building of the query would cost more than the query.
+# building of the query would cost more than the query (prepared on PostgreSQL).
 VERSION_SQL = f"SELECT version FROM {Issue._meta.db_table} WHERE id = %s AND status <> %s"  # noqa: S608
 
 
 def current_version(pk):
     """The version of published issue ``pk``; Http404 for a draft or a missing issue."""
-    with connection.cursor() as cursor:
+    with planned_once(connection.alias), connection.cursor() as cursor:
         cursor.execute(VERSION_SQL, [pk, Issue.Status.DRAFT])
         row = cursor.fetchone()
     if row is None:

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.http import Http404
 
-from issues import prepared
+from issues import issuecache, prepared
 from issues.models import ChecklistItem, Issue, IssueChange, Update
 from tests.factories import make_issue
 
@@ -136,6 +136,7 @@ def test_postgresql_prepares_the_reads_and_nothing_else(owner):
     assert prepared.ISSUE.first(issue.pk).pk == issue.pk
     assert prepared.ISSUE.first(issue.pk).pk == issue.pk
     assert prepared.DRAFTS.count(owner.pk) == 0
+    assert issuecache.current_version(issue.pk) == issue.version
     for _ in range(6):
         assert Issue.objects.filter(name=issue.name).exists()
     with connection.cursor() as cursor:
@@ -143,5 +144,6 @@ def test_postgresql_prepares_the_reads_and_nothing_else(owner):
         statements = [row[0] for row in cursor.fetchall()]
     assert len([s for s in statements if s.startswith('SELECT "issues_issue"."id"')]) == 1
     assert len([s for s in statements if s.startswith("SELECT COUNT(*) FROM (")]) == 1
+    assert len([s for s in statements if s.startswith("SELECT version FROM")]) == 1
     assert not [s for s in statements if '"issues_issue"."name" =' in s]
     assert connection.connection.prepare_threshold is None
