@@ -84,24 +84,27 @@ def bar_chart(labelled_by, x_labels, series, stacked=False, markers=None):
     y_max = _nice_max(max([*totals, *(markers or {}).values(), 0]))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / count
+    # Hundreds of bars a page: what is the same for many of them is worked out once.
+    scale, bottom = plot_h / y_max, TOP + plot_h
+    colours = [COLOURS[s % len(COLOURS)] for s in range(len(series))]
+    width = slot * 0.8 if stacked else slot * 0.8 / max(len(series), 1)
+    width_text = f"{width:.1f}"
     body = []
-    for i in range(len(x_labels)):
-        base = 0
-        for s, (_, values) in enumerate(series):
-            value = values[i]
-            height = plot_h * value / y_max
+    for i, column in enumerate(zip(*(values for _, values in series), strict=True)):
+        left = LEFT + slot * i + slot * 0.1
+        x, top = f"{left:.1f}", bottom
+        for s, (value, colour) in enumerate(zip(column, colours, strict=True)):
+            if not value:
+                continue
+            height = scale * value
             if stacked:
-                x, width = LEFT + slot * i + slot * 0.1, slot * 0.8
-                y = TOP + plot_h - plot_h * base / y_max - height
-                base += value
+                top -= height
             else:
-                width = slot * 0.8 / len(series)
-                x, y = LEFT + slot * i + slot * 0.1 + width * s, TOP + plot_h - height
-            if value:
-                body.append(
-                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
-                    f'fill="{COLOURS[s % len(COLOURS)]}"/>'
-                )
+                x, top = f"{left + width * s:.1f}", bottom - height
+            body.append(
+                f'<rect x="{x}" y="{top:.1f}" width="{width_text}" height="{height:.1f}" '
+                f'fill="{colour}"/>'
+            )
     for i, value in (markers or {}).items():
         y = TOP + plot_h - plot_h * value / y_max
         body.append(
