@@ -20,7 +20,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from issues.limits import GITHUB_BODY_LIMIT
+from issues.limits import GITHUB_BODY_LIMIT, over_github_limit
 from issues.serialization import SCHEMA, is_web_url
 
 API_VERSION = "2022-11-28"
@@ -75,9 +75,8 @@ def check_payload(payload: Mapping[str, Any]) -> None:
     length = len(payload["body"])
     if length > GITHUB_BODY_LIMIT:
         raise GitHubError(
-            f"The issue's Markdown body is {length:,} characters long; GitHub accepts at most "
-            f"{GITHUB_BODY_LIMIT:,}. Nothing was sent. Shorten the longest sections "
-            "(description, updates) and try again."
+            f"The issue's Markdown body is {over_github_limit(length)}. Nothing was sent. "
+            "Shorten the longest sections (description, updates) and try again."
         )
 
 

@@ -19,3 +19,13 @@ CHECKLIST_ITEM_MAX_LENGTH = 300
 # One entry of Updates. Several still fit in a body, and adding one is refused when the body
 # would pass GITHUB_BODY_LIMIT, so no update can make an issue unfileable or uneditable.
 UPDATE_MAX_LENGTH = 10_000
+
+
+def over_github_limit(length):
+    """How far a body of ``length`` characters is over GITHUB_BODY_LIMIT, in the words every
+    refusal uses (each says where and what to do)."""
+    over = length - GITHUB_BODY_LIMIT
+    return (
+        f"{over:,} character{'' if over == 1 else 's'} over GitHub's limit of "
+        f"{GITHUB_BODY_LIMIT:,} characters (its body would be {length:,})"
+    )

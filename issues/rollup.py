@@ -34,6 +34,7 @@ from issues.models import (
     Issue,
     Milestone,
 )
+from issues.prepared import planned_once
 
 OPEN, OVERDUE, REPORTED, RESOLVED, TARGET, MILESTONE = InsightsDay.KINDS
 PRIORITIES = Priority.values
@@ -364,7 +365,8 @@ def _sums(start, end, priority, part):
     keys = [(kind, p) for kind, p, _ in _daily_columns(priority)]
     result, counted = Totals(start, end), False
     series = [result.daily[key] for key in keys]
-    with connection.cursor() as cursor:
+    # Prepared on PostgreSQL: the same five statements (one per priority filter) every time.
+    with planned_once(connection.alias), connection.cursor() as cursor:
         cursor.execute(_sums_sql(priority), params)
         for part, day, p, value, *counts in cursor.fetchall():
             if part == "daily":

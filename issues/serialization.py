@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from issues import template
-from issues.limits import GITHUB_BODY_LIMIT
+from issues.limits import GITHUB_BODY_LIMIT, over_github_limit
 from issues.markdown import render_body
 from issues.models import ChecklistItem, Issue, Link, Metric, Milestone, Update
 
@@ -221,10 +221,7 @@ def validate(data: object) -> list[str]:
         problems.append("target_date: must not be before reported_date")
     length = len(render_body(with_defaults(data)))
     if length > GITHUB_BODY_LIMIT:
-        problems.append(
-            f"(issue): its GitHub body would be {length:,} characters, over GitHub's limit of "
-            f"{GITHUB_BODY_LIMIT:,}"
-        )
+        problems.append(f"(issue): {over_github_limit(length)}")
     for index, link in enumerate(data.get("links", [])):
         if not link["target"].startswith(LINK_SCHEMES):
             problems.append(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from issues import notify, prepared
 from issues.history import record_changes
-from issues.limits import GITHUB_BODY_LIMIT
+from issues.limits import GITHUB_BODY_LIMIT, over_github_limit
 from issues.markdown import render_body
 from issues.models import ChecklistItem, Issue, Update
 from issues.serialization import issue_to_dict
@@ -48,10 +48,7 @@ def github_overflow(issue_data):
     length = len(render_body(issue_data))
     if length <= GITHUB_BODY_LIMIT:
         return None
-    return (
-        f"This would make the issue {length - GITHUB_BODY_LIMIT:,} characters over GitHub's "
-        f"limit of {GITHUB_BODY_LIMIT:,} characters. Please shorten it."
-    )
+    return f"This would make the issue {over_github_limit(length)}. Please shorten it."
 
 
 @contextmanager

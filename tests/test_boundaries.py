@@ -283,7 +283,7 @@ def test_the_body_limit_at_65536_and_one_over_in_the_guided_form():
             assert not form.is_valid()
             assert form.errors["description"] == [overflow_message(length)]
     assert overflow_message(GITHUB_BODY_LIMIT + 1) == (
-        "The issue is 1 characters over GitHub's limit of 65,536 characters (its body would be "
+        "The issue is 1 character over GitHub's limit of 65,536 characters (its body would be "
         "65,537). Please shorten it."
     )
 
@@ -292,7 +292,10 @@ def test_the_body_limit_at_65536_and_one_over_before_sending():
     payload = markdown.github_payload(body_of_length(GITHUB_BODY_LIMIT))
     github.check_payload(payload)
     payload = markdown.github_payload(body_of_length(GITHUB_BODY_LIMIT + 1))
-    with pytest.raises(github.GitHubError, match="65,537 characters long; GitHub accepts"):
+    with pytest.raises(
+        github.GitHubError,
+        match=r"over GitHub.s limit of 65,536 characters \(its body would be 65,537\)",
+    ):
         github.check_payload(payload)
 
 

@@ -115,7 +115,7 @@ def test_a_body_over_65536_characters_is_refused_before_sending(owner_client, gi
     [(level, message)] = press(owner_client, issue)
     assert level == "error"
     length = len(markdown.render_body(issue_to_dict(issue)))
-    assert f"body is {length:,} characters long; GitHub accepts at most 65,536." in message
+    assert f"over GitHub's limit of 65,536 characters (its body would be {length:,})" in message
     assert "Nothing was sent." in message
     assert github.requests == []
     assert snapshot(issue) == before

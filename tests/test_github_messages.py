@@ -281,8 +281,9 @@ def test_the_body_limit_message():
     with pytest.raises(github.GitHubError) as error:
         github.check_payload(payload)
     assert error.value.message == (
-        "The issue's Markdown body is 70,000 characters long; GitHub accepts at most 65,536. "
-        "Nothing was sent. Shorten the longest sections (description, updates) and try again."
+        "The issue's Markdown body is 4,464 characters over GitHub's limit of 65,536 characters "
+        "(its body would be 70,000). Nothing was sent. Shorten the longest sections "
+        "(description, updates) and try again."
     )
 
 

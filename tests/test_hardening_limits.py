@@ -108,7 +108,8 @@ def test_a_status_change_whose_entry_would_pass_githubs_limit_is_refused(owner_c
     response = move_to_closed(owner_client, issue)
     assert (
         "The status was not changed: it is logged in the Updates. This would make the issue 1 "
-        "characters over GitHub's limit of 65,536 characters. Please shorten it."
+        "character over GitHub's limit of 65,536 characters (its body would be 65,537). Please "
+        "shorten it."
     ) in unescape(response.text)
     issue.refresh_from_db()
     assert (issue.status, issue.version) == ("resolved", 1)
@@ -126,7 +127,7 @@ def test_a_status_change_through_the_api_is_refused_the_same_way(api, owner):
     filled_to(issue, GITHUB_BODY_LIMIT + 1, CLOSED_ENTRY)
     response = api.post(f"/api/v1/issues/{issue.pk}/status", {"status": "closed"})
     assert response.status_code == 409
-    assert "1 characters over GitHub's limit" in response.json()["detail"]
+    assert "1 character over GitHub's limit" in response.json()["detail"]
     assert Issue.objects.get(pk=issue.pk).status == "resolved"
     assert not Update.objects.exists()
 

@@ -137,8 +137,8 @@ def test_a_body_at_githubs_limit_and_one_over():
     room = GITHUB_BODY_LIMIT - len(render_body(with_defaults(data)))
     assert validate({**data, "description": "d" * (1 + room)}) == []
     assert validate({**data, "description": "d" * (2 + room)}) == [
-        f"(issue): its GitHub body would be {GITHUB_BODY_LIMIT + 1:,} characters, over GitHub's "
-        f"limit of {GITHUB_BODY_LIMIT:,}"
+        f"(issue): 1 character over GitHub's limit of {GITHUB_BODY_LIMIT:,} characters (its "
+        f"body would be {GITHUB_BODY_LIMIT + 1:,})"
     ]
 
 

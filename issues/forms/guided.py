@@ -23,6 +23,7 @@ from issues.limits import (
     METRIC_UNIT_MAX_LENGTH,
     ROWS_MAX,
     SHORT_TEXT_MAX_LENGTH,
+    over_github_limit,
 )
 from issues.models import Issue, Link, Metric
 from issues.serialization import (
@@ -50,10 +51,7 @@ PRIORITY_HELP = format_html(
 
 def overflow_message(length):
     """What to say when the body is ``length`` characters long, over GitHub's limit."""
-    return (
-        f"The issue is {length - GITHUB_BODY_LIMIT:,} characters over GitHub's limit of "
-        f"{GITHUB_BODY_LIMIT:,} characters (its body would be {length:,}). Please shorten it."
-    )
+    return f"The issue is {over_github_limit(length)}. Please shorten it."
 
 
 def _text(label, help_text, required=False, single_line=True, max_length=None):
