@@ -21,7 +21,7 @@ CHECKLIST_ITEM_MAX_LENGTH = 300
 UPDATE_MAX_LENGTH = 10_000
 
 
-def over_github_limit(length):
+def over_github_limit(length: int) -> str:
     """How far a body of ``length`` characters is over GITHUB_BODY_LIMIT, in the words every
     refusal uses (each says where and what to do)."""
     over = length - GITHUB_BODY_LIMIT

@@ -82,7 +82,11 @@ def test_every_json_string_is_checked_for_nul_and_surrogates():
 
 def test_a_body_over_githubs_limit_is_refused():
     problems = validate({**BASE, "description": "d" * 70_000})
-    assert len(problems) == 1 and problems[0].startswith("(issue): its GitHub body would be")
+    assert (
+        len(problems) == 1
+        and problems[0].startswith("(issue): ")
+        and "over GitHub's limit of 65,536" in problems[0]
+    )
 
 
 def test_as_a_process_the_surrogate_gives_exit_2_and_one_line(tmp_path):
