@@ -5,8 +5,8 @@ For a lookup by primary key or by ``issue_id`` the ORM spends about ten times lo
 the SQL than the database spends answering it (README "Performance"), and an issue page makes
 eight such reads. Each is written once as a queryset, compiled on first use with its argument
 as a marker, and then run with ``Manager.raw``, which maps the columns to fields and converts
-their values as the ORM does; PostgreSQL plans it once per connection (``planned_once``). ``issue_with_rows`` gives what ``IssueQuerySet.with_rows()``
-gives for one issue.
+their values as the ORM does; PostgreSQL plans it once per connection (``planned_once``).
+``issue_with_rows`` gives what ``IssueQuerySet.with_rows()`` gives for one issue.
 """
 
 from contextlib import contextmanager

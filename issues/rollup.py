@@ -289,14 +289,15 @@ def _daily_columns(priority):
     ]
 
 
-def _sums_sql(priority):
-    """The page's sums in one statement, rows of (part, day, priority, value, *counts), all of
+def _sums_sql(columns, priority):
+    """The page's sums in one statement (``columns`` from ``_daily_columns(priority)``), rows
+    of (part, day, priority, value, *counts), all of
     one slice: the days before the first day shown as one sum ('before'; index range of
     one_insights_day_per_slice), each day shown ('daily'; the same index), the resolutions'
     durations per priority ('durations'; insights_resolution_idx); then the worker's commit
     version if the sums were made with these deadlines ('counted'), and how many changes wait
     to be counted (up to MOST_CHANGES + 1), if any ('changed')."""
-    counts = [sql for _, _, sql in _daily_columns(priority)]
+    counts = [sql for _, _, sql in columns]
     pad = ", 0" * (len(counts) - 1)
     only = "AND priority = %(priority)s" if priority else ""
     # Only the column names above and constants are written into the SQL; values are parameters.
@@ -362,12 +363,12 @@ def _sums(start, end, priority, part):
         "deadlines": _deadlines(),
         "most": MOST_CHANGES + 1,
     }
-    keys = [(kind, p) for kind, p, _ in _daily_columns(priority)]
+    columns = _daily_columns(priority)
     result, counted = Totals(start, end), False
-    series = [result.daily[key] for key in keys]
+    series = [result.daily[kind, p] for kind, p, _ in columns]
     # Prepared on PostgreSQL: the same five statements (one per priority filter) every time.
     with planned_once(connection.alias), connection.cursor() as cursor:
-        cursor.execute(_sums_sql(priority), params)
+        cursor.execute(_sums_sql(columns, priority), params)
         for part, day, p, value, *counts in cursor.fetchall():
             if part == "daily":
                 day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
@@ -375,7 +376,7 @@ def _sums(start, end, priority, part):
                 for values, n in zip(series, counts, strict=True):
                     values[index] += n
             elif part == "before":
-                for (kind, key), n in zip(keys, counts, strict=True):
+                for (kind, key, _), n in zip(columns, counts, strict=True):
                     if n and kind in (OPEN, OVERDUE):
                         result.before[kind, key] += n
             elif part == "durations":
