@@ -4,11 +4,14 @@ count of drafts (and the session and user of every signed-in request, issues/ses
 For a lookup by primary key or by ``issue_id`` the ORM spends about ten times longer building
 the SQL than the database spends answering it (README "Performance"), and an issue page makes
 eight such reads. Each is written once as a queryset, compiled on first use with its argument
-as a marker, and then run with ``Manager.raw``, which maps the columns to fields and converts
-their values as the ORM does; PostgreSQL plans it once per connection (``planned_once``).
+as a marker, and then run on a cursor: its rows become model instances as the ORM makes them
+(the ORM's converters, then ``Model.from_db``), with the columns' fields and converters worked
+out once rather than on every run as ``Manager.raw`` does. PostgreSQL plans it once per
+connection (``planned_once``).
 ``issue_with_rows`` gives what ``IssueQuerySet.with_rows()`` gives for one issue.
 """
 
+from collections import namedtuple
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
@@ -24,41 +27,80 @@ MARKER = -2_100_000_001
 
 
 class PreparedRead:
-    """``build(marker)``, a queryset of one model without ``select_related``, compiled once
-    and run for any argument of the marker's type (an id unless told)."""
+    """``build(marker)``, a queryset of one model's own columns (no ``select_related``, no
+    annotations), compiled once and run for any argument of the marker's type (an id unless
+    told)."""
 
     def __init__(self, build, marker=MARKER):
         self.build = build
         self.marker = marker
         self.compiled = None
+        # The column converters of the connection they were last asked for.
+        self.converters = (None, None)
 
     def __call__(self, value):
         """The rows read for ``value``, as model instances (a list)."""
-        model, sql, values = self._statement(value)
-        manager = model._default_manager
-        with planned_once(manager.db):
-            return list(manager.raw(sql, values))
+        statement, values = self._statement(value)
+        using = statement.using
+        connection = connections[using]
+        with planned_once(using), connection.cursor() as cursor:
+            cursor.execute(statement.sql, values)
+            rows = cursor.fetchall()
+        compiler = connection.ops.compiler("SQLCompiler")(statement.query, connection, using)
+        converters = self._converters(statement, compiler)
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        from_db = statement.model.from_db
+        return [from_db(using, statement.names, row) for row in rows]
 
     def _statement(self, value):
         if self.compiled is None:
-            queryset = self.build(self.marker)
-            sql, params = queryset.query.sql_with_params()
-            if self.marker not in params:
-                raise ValueError("the queryset does not use its argument as a parameter")
-            self.compiled = (queryset.model, sql, params)
-        model, sql, params = self.compiled
-        return model, sql, [value if param == self.marker else param for param in params]
+            self.compiled = _compile(self.build(self.marker), self.marker)
+        statement = self.compiled
+        return statement, [value if param == self.marker else param for param in statement.params]
+
+    def _converters(self, statement, compiler):
+        """What the ORM applies to the columns' values read from the compiler's connection:
+        worked out again only for another connection."""
+        known, converters = self.converters
+        if known is not compiler.connection:
+            converters = compiler.get_converters(statement.columns)
+            self.converters = (compiler.connection, converters)
+        return converters
 
     def count(self, value):
         """How many rows there are for ``value``, counted by the database."""
-        model, sql, values = self._statement(value)
-        using = model._default_manager.db
-        with planned_once(using):
-            return count_rows(sql, values, using)
+        statement, values = self._statement(value)
+        with planned_once(statement.using):
+            return count_rows(statement.sql, values, statement.using)
 
     def first(self, value):
         """The first row read for ``value``, or None."""
         return next(iter(self(value)), None)
+
+
+Statement = namedtuple("Statement", "model using query sql params names columns")
+
+
+def _compile(queryset, marker):
+    """What running ``queryset`` needs, worked out once: its SQL and the fields of its
+    columns, in order (what ``ModelIterable`` works out on every run)."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    if marker not in params:
+        raise ValueError("the queryset does not use its argument as a parameter")
+    if compiler.klass_info.get("related_klass_infos") or compiler.annotation_col_map:
+        raise ValueError("the queryset reads more than its model's own columns")
+    columns = [column for column, _, _ in compiler.select]
+    return Statement(
+        model=queryset.model,
+        using=queryset.db,
+        query=queryset.query,
+        sql=sql,
+        params=params,
+        names=[column.target.attname for column in columns],
+        columns=columns,
+    )
 
 
 @contextmanager

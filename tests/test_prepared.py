@@ -118,6 +118,24 @@ def test_a_read_that_ignores_its_argument_is_refused():
         read(1)
 
 
+def test_a_read_of_more_than_its_models_own_columns_is_refused():
+    joined = prepared.PreparedRead(lambda pk: Update.objects.select_related("author").filter(pk=pk))
+    with pytest.raises(ValueError, match="own columns"):
+        joined(1)
+
+
+def test_what_a_read_gives_is_saved_as_the_row_it_was_read_from(owner):
+    issue = make_issue(owner, **ROWS)
+    item = prepared.ROWS["checklist_items"](issue.pk)[0]
+    assert not item._state.adding and item._state.db == "default"
+    item.text = "Renamed"
+    item.save()
+    assert ChecklistItem.objects.filter(issue=issue).count() == len(
+        prepared.ROWS["checklist_items"](issue.pk)
+    )
+    assert ChecklistItem.objects.get(pk=item.pk).text == "Renamed"
+
+
 def test_the_drafts_counted_are_the_users_own(owner, teammate):
     make_issue(owner)
     make_issue(owner, status=Issue.Status.DRAFT)
