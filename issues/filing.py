@@ -11,6 +11,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -78,7 +79,9 @@ def file_issue(issue, user):
         if unknown_since:
             since = min(unknown_since, now - LOOK_BACK)
             # A GitHub issue another dskit issue of this title is linked to is not this one.
-            linked = Issue.objects.filter(name=issue.name, github_number__isnull=False)
+            linked = Issue.objects.filter(
+                name=issue.name, github_repository=github.repository(), github_number__isnull=False
+            )
             passed_over = set(linked.values_list("github_number", flat=True))
             answer = github.find_issue(payload["title"], since, passed_over)
         how = "found" if answer else "created"
@@ -93,6 +96,7 @@ def file_issue(issue, user):
         raise
 
     Issue.objects.filter(pk=issue.pk).update(
+        github_repository=github.repository(),
         github_number=answer["number"],
         github_url=answer["html_url"],
         github_filed_at=timezone.now(),
@@ -112,8 +116,18 @@ def update_issue(issue):
     """Send the issue's current title, body, labels and assignees to its GitHub issue.
 
     Returns what GitHub dropped; raises GitHubError, or FilingInProgress while another
-    request sends it. Nothing is stored but the claim, released whatever happens.
+    request sends it. Nothing is stored but the claim, released whatever happens. An issue
+    filed in another repository than GITHUB_REPOSITORY is refused: the issue of the same
+    number there is somebody else's.
     """
+    if issue.github_repository != github.repository():
+        raise github.GitHubError(
+            f"This issue was filed as #{issue.github_number} in "
+            f"{issue.github_repository or 'a repository dskit does not know'} "
+            f"({issue.github_url}), and GITHUB_REPOSITORY is now {settings.GITHUB_REPOSITORY}: "
+            "dskit sends an issue only to the repository it was filed in, so nothing was sent. "
+            "Change it there by hand, or set GITHUB_REPOSITORY back to that repository."
+        )
     payload = markdown.github_payload(issue_to_dict(issue))
     github.check_payload(payload)
     now = timezone.now()

@@ -70,6 +70,11 @@ def missing_settings() -> list[str]:
     return missing
 
 
+def repository() -> str:
+    """GITHUB_REPOSITORY as ``Issue.github_repository`` holds it: in lower case."""
+    return str(settings.GITHUB_REPOSITORY).lower()
+
+
 def check_payload(payload: Mapping[str, Any]) -> None:
     """Refuse, before sending, what GitHub would refuse for its size."""
     length = len(payload["body"])

@@ -66,11 +66,18 @@ def _status(issue):
     )
 
 
+def _imported(number):
+    """Whether GitHub issue ``number`` of GITHUB_REPOSITORY is a dskit issue already."""
+    return Issue.objects.filter(
+        github_repository=github.repository(), github_number=number
+    ).exists()
+
+
 def _one(issue, outcome):
     number = issue.get("number")
     if not isinstance(number, int):
         return
-    if Issue.objects.filter(github_number=number).exists():
+    if _imported(number):
         outcome.already += 1
         return
     url = issue.get("html_url") or github.html_url(number)
@@ -88,7 +95,7 @@ def _one(issue, outcome):
         with transaction.atomic():
             created = create_issue(data)
     except IntegrityError:
-        if not Issue.objects.filter(github_number=number).exists():
+        if not _imported(number):
             raise
         outcome.already += 1  # another run imported it since the check above
         return

@@ -67,7 +67,8 @@ def _issue(payload):
     number = (payload.get("issue") or {}).get("number")
     if repository.lower() != settings.GITHUB_REPOSITORY.lower() or not isinstance(number, int):
         return None
-    return Issue.objects.listed().with_rows().filter(github_number=number).first()
+    linked = Issue.objects.listed().with_rows()
+    return linked.filter(github_repository=repository.lower(), github_number=number).first()
 
 
 def _login(user):

@@ -14,6 +14,8 @@ METRIC_UNIT_MAX_LENGTH = 20
 ROWS_MAX = 50
 # GitHub refuses an issue body longer than this many characters.
 GITHUB_BODY_LIMIT = 65_536
+# A GitHub repository's "owner/name": an owner of at most 39 characters, a name of at most 100.
+GITHUB_REPOSITORY_MAX_LENGTH = 140
 # One item of a checklist (To-Do, Definition of Ready, Definition of Done).
 CHECKLIST_ITEM_MAX_LENGTH = 300
 # One entry of Updates. Several still fit in a body, and adding one is refused when the body

@@ -19,6 +19,7 @@ from issues.choices import (
 )
 from issues.limits import (
     CHECKLIST_ITEM_MAX_LENGTH,
+    GITHUB_REPOSITORY_MAX_LENGTH,
     LINK_TARGET_MAX_LENGTH,
     METRIC_NAME_MAX_LENGTH,
     METRIC_UNIT_MAX_LENGTH,
@@ -107,7 +108,10 @@ class Issue(models.Model):
     # The day it last moved to Resolved or Closed; None while open (Insights' charts).
     resolved_on = models.DateField(null=True, blank=True)
 
-    # Where it was filed on GitHub
+    # Where it was filed on GitHub: the repository ("owner/name" in lower case, as GitHub
+    # compares names), set with the number, so that a later GITHUB_REPOSITORY never sends it,
+    # or applies a webhook, to the issue of the same number in another repository.
+    github_repository = models.CharField(max_length=GITHUB_REPOSITORY_MAX_LENGTH, blank=True)
     github_number = models.PositiveIntegerField(null=True, blank=True)
     github_url = models.URLField(blank=True)
     github_filed_at = models.DateTimeField(null=True, blank=True)
@@ -183,12 +187,12 @@ class Issue(models.Model):
             models.CheckConstraint(
                 condition=Q(environment__in=["", *Environment.values]), name="environment_in_range"
             ),
-            # One dskit issue a GitHub issue (of GITHUB_REPOSITORY): two import_github runs at
-            # once cannot both import it.
+            # One dskit issue a GitHub issue: two import_github runs at once cannot both import
+            # it. Serves the webhook's and the import's lookup by repository and number.
             models.UniqueConstraint(
-                fields=["github_number"],
+                fields=["github_repository", "github_number"],
                 condition=Q(github_number__isnull=False),
-                name="issue_github_number_unique",
+                name="issue_github_issue_unique",
             ),
         ]
 

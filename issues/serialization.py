@@ -8,6 +8,7 @@ import copy
 import datetime
 import json
 import unicodedata
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,26 @@ def is_web_url(value: object) -> bool:
 
 
 FORMAT_CHECKER.checks("uri")(is_web_url)
+
+
+def github_repository(url: str) -> str:
+    """The repository ("owner/name" in lower case, as GitHub compares names) of a GitHub
+    issue's address, ``https://HOST/OWNER/NAME/issues/NUMBER``; "" for any other address."""
+    parts = urllib.parse.urlsplit(url).path.strip("/").split("/")[-4:]
+    if len(parts) == 4 and parts[2] == "issues" and all(parts[:2]):
+        return f"{parts[0]}/{parts[1]}".lower()
+    return ""
+
+
+def github_issue(data: Mapping[str, Any]) -> tuple[str, int] | None:
+    """The GitHub issue a valid JSON form is linked to (``github``): its repository and
+    number, or None."""
+    link = data.get("github")
+    if not link:
+        return None
+    return github_repository(link["url"]), link["number"]
+
+
 _validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=FORMAT_CHECKER)
 # A draft (status "draft", exported with --include-drafts) may lack its description and
 # priority: the guided form asks for them on later steps.
@@ -231,14 +252,16 @@ def validate(data: object) -> list[str]:
     return problems
 
 
-def github_taken(data: Mapping[str, Any], also: set[int] | None = None) -> list[str]:
+def github_taken(data: Mapping[str, Any], also: set[tuple[str, int]] | None = None) -> list[str]:
     """The problem, as ``validate`` words it, of linking ``data`` (a valid JSON form) to a
-    GitHub issue a saved issue is linked to already, or one of the numbers ``also`` (those of
+    GitHub issue a saved issue is linked to already, or one of ``also`` (``github_issue`` of
     issues created with it): the database holds one dskit issue a GitHub issue."""
-    number = (data.get("github") or {}).get("number")
-    if number is None:
+    linked = github_issue(data)
+    if linked is None:
         return []
-    if number in (also or set()) or Issue.objects.filter(github_number=number).exists():
+    repository, number = linked
+    taken = Issue.objects.filter(github_repository=repository, github_number=number)
+    if linked in (also or set()) or taken.exists():
         return [f"github.number: GitHub issue #{number} is linked to another dskit issue already"]
     return []
 
@@ -448,6 +471,7 @@ def issue_from_dict(
         assignees=list(full["assignees"]),
         status=full["status"],
         reporter=reporter,
+        github_repository=github_repository(github.get("url", "")),
         github_number=github.get("number"),
         github_url=github.get("url", ""),
     )

@@ -213,8 +213,8 @@ def test_the_migration_names_the_copies_it_cannot_make_unique(repository):
     migration = import_module("issues.migrations.0039_github_number_unique")
     run("--state", "all")
     migration.refuse_duplicates(apps, None)  # one issue a number: nothing to say
-    with connection.cursor() as cursor:  # as before 0037 (the test's rollback restores it)
-        cursor.execute("DROP INDEX issue_github_number_unique")
+    with connection.cursor() as cursor:  # as before 0039 (the test's rollback restores it)
+        cursor.execute("DROP INDEX issue_github_issue_unique")
     first = Issue.objects.get(github_number=4)
     Issue.objects.filter(github_number=5).update(github_number=4)
     second = Issue.objects.exclude(pk=first.pk).get(github_number=4)

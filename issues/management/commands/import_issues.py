@@ -5,7 +5,7 @@ from django.db import transaction
 from issues import rollup
 from issues.dbstats import analyze
 from issues.management.commands._io import BadInput, read_issue_file
-from issues.serialization import create_issue, github_taken, validate
+from issues.serialization import create_issue, github_issue, github_taken, validate
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 found = validate(data) or github_taken(data, linked)
                 problems += [f"{where}: {problem}" for problem in found]
                 if not found and "github" in data:
-                    linked.add(data["github"]["number"])
+                    linked.add(github_issue(data))
             batches.append(issues)
         if problems:
             for problem in problems:
