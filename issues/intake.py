@@ -7,6 +7,7 @@ the others find it and add to its Updates instead.
 """
 
 import datetime
+import logging
 import math
 from dataclasses import dataclass
 
@@ -18,7 +19,9 @@ from issues import notify, prepared
 from issues.choices import OPEN_STATUSES
 from issues.models import AlertIssue, Issue, Metric
 from issues.serialization import LINK_SCHEMES, create_issue, validate
-from issues.tracking import StaleIssue, add_update
+from issues.tracking import StaleIssue, TooLongForGitHub, add_update
+
+logger = logging.getLogger(__name__)
 
 # Repeats of a firing alert add at most one "Still firing" update in this time.
 NOTE_EVERY = datetime.timedelta(hours=1)
@@ -174,7 +177,8 @@ def retrying(deliver, attempts=3):
 
 
 def _add_update(issue_id, user, text):
-    """An update through the issue page's own write path (version bump, history)."""
+    """An update through the issue page's own write path (version bump, history). An issue
+    whose body has no room left for it is still the alert's issue: the note is left out."""
     for _ in range(5):
         issue = prepared.issue_with_rows(issue_id)
         try:
@@ -182,6 +186,9 @@ def _add_update(issue_id, user, text):
             return
         except StaleIssue:
             continue
+        except TooLongForGitHub as error:
+            logger.warning("alert intake: issue %s: %r not added: %s", issue_id, text, error)
+            return
     raise StaleIssue
 
 

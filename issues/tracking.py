@@ -48,12 +48,27 @@ def github_overflow(issue_data):
     length = len(render_body(issue_data))
     if length <= GITHUB_BODY_LIMIT:
         return None
+    return _too_long(length)
+
+
+def _too_long(length):
     return f"This would make the issue {over_github_limit(length)}. Please shorten it."
+
+
+def _refuse_growth_past_limit(before, after):
+    """Every write path's own check (the API's, the webhook's and alert intake's as much as
+    the forms', which say it next to the field first): no change may make an issue's body
+    longer than GitHub takes, so every issue stays fileable and updatable. A change that
+    shortens a body already over the limit (an import of long Markdown) is let through."""
+    length = len(render_body(after))
+    if length > GITHUB_BODY_LIMIT and length > len(render_body(before)):
+        raise TooLongForGitHub(_too_long(length))
 
 
 @contextmanager
 def tracked_change(issue, user, version):
-    """Run the block as one change of ``issue``, loaded with its rows (``prepared``)."""
+    """Run the block as one change of ``issue``, loaded with its rows (``prepared``); undone
+    with ``TooLongForGitHub`` when it makes the issue's body longer than GitHub takes."""
     with transaction.atomic():
         claimed = version == issue.version and Issue.objects.filter(
             pk=issue.pk, version=version
@@ -64,6 +79,7 @@ def tracked_change(issue, user, version):
         issue.version = version + 1
         yield
         after = issue_to_dict(prepared.issue_with_rows(issue.pk))
+        _refuse_growth_past_limit(before, after)
         record_changes(issue, user, before, after)
 
 
@@ -150,21 +166,22 @@ def change_status(issue, user, version, status, by=None, reason=""):
         )
         if reason:
             text += f" Reason: {reason}"
-    data = issue_to_dict(issue)
-    update = {"date": timezone.localdate().isoformat(), "text": text}
-    overflow = github_overflow({**data, "updates": [*data["updates"], update]})
-    if overflow:
-        raise TooLongForGitHub(
-            f"The status was not changed: it is logged in the Updates. {overflow}"
-        )
     old_status = issue.status
     done = status in (Issue.Status.RESOLVED, Issue.Status.CLOSED)
-    with tracked_change(issue, user, version):
-        Issue.objects.filter(pk=issue.pk).update(
-            status=status,
-            # Closing a resolved issue keeps the day it was resolved; reopening clears it.
-            resolved_on=Coalesce(F("resolved_on"), Value(timezone.localdate())) if done else None,
-        )
-        Update.objects.create(issue=issue, date=timezone.localdate(), text=text, author=user)
-        issue.status = status
-        notify.status_changed(issue, user, old_status, status)
+    try:
+        with tracked_change(issue, user, version):
+            Issue.objects.filter(pk=issue.pk).update(
+                status=status,
+                # Closing a resolved issue keeps the day it was resolved; reopening clears it.
+                resolved_on=Coalesce(F("resolved_on"), Value(timezone.localdate()))
+                if done
+                else None,
+            )
+            Update.objects.create(issue=issue, date=timezone.localdate(), text=text, author=user)
+            issue.status = status
+            notify.status_changed(issue, user, old_status, status)
+    except TooLongForGitHub as error:
+        issue.status = old_status
+        raise TooLongForGitHub(
+            f"The status was not changed: it is logged in the Updates. {error}"
+        ) from None

@@ -10,7 +10,10 @@ from issues import markdown
 from issues.limits import CHECKLIST_ITEM_MAX_LENGTH, GITHUB_BODY_LIMIT, UPDATE_MAX_LENGTH
 from issues.models import Issue, IssueChange, Update
 from issues.serialization import SCHEMA, issue_to_dict, validate
+from tests.api_support import ALERTMANAGER, assert_problem
+from tests.api_support import payload as alert_payload
 from tests.factories import BASE, make_issue
+from tests.webhook_support import delivery, post
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +144,69 @@ def test_the_schema_uses_the_same_limits():
     assert validate(long_update) == [
         f"updates[0].text: must be at most {UPDATE_MAX_LENGTH} characters"
     ]
+
+
+def full_to(issue, length=GITHUB_BODY_LIMIT):
+    """Pad the description so that the issue's body is ``length`` characters long."""
+    data = issue_to_dict(Issue.objects.listed().with_rows().get(pk=issue.pk))
+    data["description"] = "d"
+    padding = length - len(markdown.render_body(data))
+    Issue.objects.filter(pk=issue.pk).update(description="d" * (1 + padding))
+
+
+def test_an_update_through_the_api_cannot_pass_the_limit(api, owner):
+    issue = make_issue(owner)
+    full_to(issue)
+    response = api.post(f"/api/v1/issues/{issue.pk}/updates", {"text": "One more."})
+    problem = assert_problem(response, 409)
+    assert "over GitHub's limit of 65,536 characters" in problem["detail"]
+    assert not Update.objects.exists() and not IssueChange.objects.exists()
+    assert Issue.objects.get(pk=issue.pk).version == 1
+    assert body_length(issue) == GITHUB_BODY_LIMIT
+
+
+def test_a_checklist_item_through_the_api_cannot_pass_the_limit(api, owner):
+    issue = make_issue(owner, todo=[{"text": "First", "done": False}])
+    full_to(issue)
+    response = api.post(f"/api/v1/issues/{issue.pk}/checklists/todo", {"tick": [0], "add": ["x"]})
+    assert_problem(response, 409)
+    # All of the change or none of it: the tick is not kept either.
+    issue = Issue.objects.listed().with_rows().get(pk=issue.pk)
+    assert [(i.text, i.done) for i in issue.checklist_items.all() if i.checklist == "todo"] == [
+        ("First", False)
+    ]
+
+
+def test_a_github_comment_the_body_has_no_room_for_is_refused(filed):
+    full_to(filed)
+    updates = Update.objects.filter(issue=filed).count()
+    headers, payload = delivery("issue_comment.created", filed)
+    assert post(headers, payload).json() == {"result": "too long for GitHub"}
+    assert Update.objects.filter(issue=filed).count() == updates
+    assert body_length(filed) == GITHUB_BODY_LIMIT
+
+
+def test_a_repeated_alert_on_a_full_issue_stays_one_issue_without_the_note(api):
+    assert api.post(ALERTMANAGER, alert_payload()).status_code == 200
+    issue = Issue.objects.get()
+    full_to(issue)
+    again = api.post(ALERTMANAGER, alert_payload())
+    assert again.status_code == 200
+    assert again.json()["alerts"][0]["issue"] == issue.pk
+    assert Issue.objects.count() == 1 and not Update.objects.exists()
+    assert body_length(issue) == GITHUB_BODY_LIMIT
+
+
+def test_a_change_that_shortens_a_body_over_the_limit_is_saved(owner_client, owner):
+    issue = make_issue(owner, updates=[{"date": "2026-01-02", "text": "u" * 5_000}])
+    full_to(issue, GITHUB_BODY_LIMIT + 100)  # as an import of long Markdown may leave it
+    update = Update.objects.get(issue=issue)
+    update.author = owner
+    update.save()
+    issue.refresh_from_db()
+    response = owner_client.post(
+        reverse("update-edit", args=[issue.pk, update.pk]),
+        {"date": "2026-01-02", "text": "Shorter now.", "version": issue.version},
+    )
+    assert response.status_code == 302
+    assert Update.objects.get(pk=update.pk).text == "Shorter now."

@@ -275,13 +275,16 @@ def patch(request, pk: int):
 
 
 def _write(request, issue, change):
-    """Run ``change(version)`` for the version If-Match names (the latest without it)."""
+    """Run ``change(version)`` for the version If-Match names (the latest without it): all of
+    it or, refused, none of it."""
     version = expected_version(request, issue)
     try:
         with transaction.atomic():
             change(version)
     except StaleIssue:
         raise Problem(412, "The issue changed while this change was made.") from None
+    except TooLongForGitHub as error:
+        raise Problem(409, str(error)) from None
 
 
 @router.post(
@@ -417,16 +420,13 @@ def post_status(request, pk: int):
             CHECKLIST_LABELS[gate],
             request.user.get_username(),
         )
-    try:
-        _write(
-            request,
-            issue,
-            lambda version: change_status(
-                issue, request.user, version, status, reason=reason if gate else ""
-            ),
-        )
-    except TooLongForGitHub as error:
-        raise Problem(409, str(error)) from None
+    _write(
+        request,
+        issue,
+        lambda version: change_status(
+            issue, request.user, version, status, reason=reason if gate else ""
+        ),
+    )
     return _changed(request, issue)
 
 
