@@ -83,8 +83,9 @@ def page_etag(request, pk, version):
     """The ETag of an issue page: its version, and what else the page shows differs by.
 
     The user (their own updates' "Correct" links, staff's Delete button), the CSRF secret the
-    forms' tokens are made from, the day (overdue) and whether GitHub is set up. None while
-    messages wait to be shown, so that a message is never lost behind a 304.
+    forms' tokens are made from, the day (overdue), whether GitHub is set up and its
+    repository. None while messages wait to be shown, so that a message is never lost behind
+    a 304.
     """
     if len(messages.get_messages(request)):
         return None
@@ -97,6 +98,7 @@ def page_etag(request, pk, version):
         request.META.get("CSRF_COOKIE", ""),
         timezone.localdate().isoformat(),
         ",".join(github.missing_settings()),
+        github.repository(),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
     return f'"{pk}-{version}-{digest}"'

@@ -60,6 +60,14 @@ def test_update_after_the_repository_changed_sends_nothing_and_says_why(
     )
     assert len(github.requests) == 1  # the filing; no PATCH
     assert snapshot(Issue.objects.get(pk=issue.pk)) == before
+    page = owner_client.get(f"/issues/{issue.pk}/").content.decode()
+    assert "Update on GitHub" not in page
+    assert (
+        "Filed in ml-team/models, not in ml-team/platform (<code>GITHUB_REPOSITORY</code>): "
+        "dskit sends it only to the repository it was filed in."
+    ) in page
+    settings.GITHUB_REPOSITORY = "ML-Team/Models"  # the same repository, as GitHub compares names
+    assert "Update on GitHub" in owner_client.get(f"/issues/{issue.pk}/").content.decode()
 
 
 def test_the_same_number_in_another_repository_is_filed_and_linked(owner_client, github):
