@@ -180,6 +180,17 @@ def _message(error: Any) -> tuple[str, str]:
     return _path(error) or "(issue)", error.message
 
 
+def unanswered(key: str, value: str) -> str | None:
+    """What to say of required field ``key`` written as the Markdown writes an unanswered
+    field (GitHub's "_No response_", or the template's placeholder for it): the issue's
+    document would read back as if it were empty. None for a value of its own."""
+    text = normalize(value)
+    if text not in (template.NO_RESPONSE, template.PLACEHOLDERS[key]):
+        return None
+    label = template.FIELD_LABELS[key]
+    return f"“{text}” is how the Markdown writes an unanswered {label}: write the {label} itself"
+
+
 def has_visible_character(text: str) -> bool:
     """Not only spaces, zero-width, direction-override or other control characters."""
     return any(unicodedata.category(char)[0] not in "CZ" for char in text)
@@ -234,8 +245,12 @@ def validate(data: object) -> list[str]:
         problems.append("name: must not be blank")
     elif not has_visible_character(data["name"]):
         problems.append("name: must have a visible character")
+    elif unanswered("name", data["name"]):
+        problems.append(f"name: {unanswered('name', data['name'])}")
     if not normalize(data["description"]) and not is_draft:
         problems.append("description: must not be blank")
+    elif unanswered("description", data["description"]):
+        problems.append(f"description: {unanswered('description', data['description'])}")
     reported = data.get("reported_date")
     target = data.get("target_date")
     if reported and target and target < reported:

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from issues import markdown
+from issues import markdown, template
 from issues.forms import guided
 from issues.limits import GITHUB_BODY_LIMIT
 from issues.serialization import with_defaults
@@ -337,3 +337,16 @@ def test_no_target_is_proposed_to_an_issue_a_target_or_a_priority_without_deadli
     form.propose_target()
     assert form["target_date"].value() == change.get("target_date")
     assert form.fields["target_date"].help_text == help_text
+
+
+@pytest.mark.parametrize("written", [template.NO_RESPONSE, f"  {template.NO_RESPONSE}\n"])
+def test_a_required_field_written_as_the_markdowns_no_response_is_refused(written):
+    form = details(description=written)
+    assert not form.is_valid()
+    assert form.errors["description"] == [
+        "“_No response_” is how the Markdown writes an unanswered Issue Description: "
+        "write the Issue Description itself."
+    ]
+    placeholder = template.PLACEHOLDERS["description"]
+    assert "is how the Markdown writes" in details(description=placeholder).errors["description"][0]
+    assert details(description=f"{template.NO_RESPONSE} yet, see the logs").is_valid()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from issues import markdown, template
 from issues.parse_markdown import NotTemplate, parse
-from issues.serialization import clean, has_visible_character, normalize, validate
+from issues.serialization import clean, has_visible_character, normalize, unanswered, validate
 from issues.template import PLACEHOLDERS
 from tests.common_support import EXAMPLES
 
@@ -104,8 +104,11 @@ def issues(draw):
         if items is not None:
             data[key] = items
     # The one ambiguity, by design: a field left as the template's own placeholder for it
-    # is unanswered.
+    # is unanswered. A required field written so (or as "_No response_") is refused as input.
     assume(all(normalize(data.get(key)) != text for key, text in PLACEHOLDERS.items()))
+    assume(
+        not unanswered("name", data["name"]) and not unanswered("description", data["description"])
+    )
     return data
 
 

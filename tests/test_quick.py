@@ -53,6 +53,16 @@ def test_errors_are_shown_at_their_fields_and_nothing_is_saved(owner_client):
     assert "Every request since 02:10 fails." in html
 
 
+def test_an_issue_name_written_as_no_response_is_refused_at_its_field(owner_client):
+    response = owner_client.post(URL, {**VALID, "name": "_No response_"})
+    assert response.status_code == 200
+    assert not Issue.objects.exists()
+    assert (
+        '<a href="#id_name">Issue Name: “_No response_” is how the Markdown writes an '
+        "unanswered Issue Name: write the Issue Name itself.</a>"
+    ) in response.text
+
+
 def test_preview_without_javascript_creates_nothing(owner_client):
     response = owner_client.post(URL, {**VALID, "preview": "description"})
     assert response.status_code == 200 and not Issue.objects.exists()

@@ -45,6 +45,15 @@ MINIMAL = {"name": "n", "type": "other", "description": "d", "priority": "p1"}
         ),
         ({**MINIMAL, "name": "a\rb"}, ["name: must not contain a line break"]),
         (
+            {**MINIMAL, "name": " _No response_ ", "description": "_No response_"},
+            [
+                "name: “_No response_” is how the Markdown writes an unanswered Issue Name: "
+                "write the Issue Name itself",
+                "description: “_No response_” is how the Markdown writes an unanswered Issue "
+                "Description: write the Issue Description itself",
+            ],
+        ),
+        (
             {**MINIMAL, "frameworks": ["ok", "a\nb"]},
             ["frameworks[1]: must not contain a comma or a line break"],
         ),

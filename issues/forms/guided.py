@@ -33,6 +33,7 @@ from issues.serialization import (
     clean,
     has_visible_character,
     iso_date,
+    unanswered,
 )
 
 LOGIN_RE = re.compile(SCHEMA["properties"]["assignees"]["items"]["pattern"])
@@ -54,20 +55,39 @@ def overflow_message(length):
     return f"The issue is {over_github_limit(length)}. Please shorten it."
 
 
-def _text(label, help_text, required=False, single_line=True, max_length=None):
+def _text(label, help_text, required=False, single_line=True, max_length=None, validators=()):
+    validators = list(validators)
     if single_line:
-        single_line_check = RegexValidator(
-            r"^[^\r\n]*\Z", message=f"{label} must be a single line."
-        )
-        kind = {"max_length": max_length, "validators": [single_line_check]}
+        validators.append(RegexValidator(r"^[^\r\n]*\Z", message=f"{label} must be a single line."))
+        kind = {"max_length": max_length, "validators": validators}
     else:
-        kind = {"widget": forms.Textarea(attrs={"rows": 4})}
+        kind = {"widget": forms.Textarea(attrs={"rows": 4}), "validators": validators}
     return forms.CharField(label=label, help_text=help_text, required=required, **kind)
 
 
+def _answered(key):
+    """The validator of a required template field: ``serialization.unanswered``."""
+
+    def check(value):
+        problem = unanswered(key, value)
+        if problem:
+            raise forms.ValidationError(f"{problem}.")
+
+    return check
+
+
 def _field(key, required=False, single_line=True, max_length=None):
-    """A text field of the template: its label, and its placeholder as the hint."""
-    return _text(template.FIELD_LABELS[key], template.hint(key), required, single_line, max_length)
+    """A text field of the template: its label, and its placeholder as the hint. A required
+    one refuses the Markdown's way of writing an unanswered field."""
+    validators = [_answered(key)] if required else []
+    return _text(
+        template.FIELD_LABELS[key],
+        template.hint(key),
+        required,
+        single_line,
+        max_length,
+        validators,
+    )
 
 
 def _date(label, help_text=""):
