@@ -6,12 +6,15 @@ the same columns with a GIN index (migration 0007), so that no query computes to
 SQLite: an FTS5 table over the same columns, kept in step with ``issues_issue`` by triggers.
 It is made by ``ensure_sqlite_index`` after every ``migrate`` (post_migrate) rather than by a
 migration, because SQLite drops a table's triggers whenever Django's schema editor rebuilds
-the table; a rebuilt table gets its triggers back and the index is refilled.
+the table; a rebuilt table gets its triggers back, the index is refilled and the issue tables
+are analyzed again (the rebuild drops their statistics too).
 """
 
 from django.db import connections
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
+
+from issues.dbstats import analyze
 
 # The matches as a set of ids from the GIN index, as SQLite's are from its FTS table: with the
 # match as a filter of the issues instead, PostgreSQL's planner counts a common word's matches
@@ -76,7 +79,8 @@ def matching(queryset, words):
 
 
 def ensure_sqlite_index(using="default", **kwargs):
-    """Create the SQLite search table and triggers where missing; refill it if any was."""
+    """Create the SQLite search table and triggers where missing; refill it if any was, and
+    analyze the issue tables again when they hold issues."""
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
@@ -88,3 +92,9 @@ def ensure_sqlite_index(using="default", **kwargs):
         for sql in SQLITE_SCHEMA.values():
             cursor.execute(sql)
         cursor.execute(SQLITE_REBUILD)
+        # The rebuilt table lost its planner statistics too: without them the list's queries
+        # take other plans, several times slower (README "Performance").
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM issues_issue)")
+        rebuilt_with_rows = cursor.fetchone()[0]
+    if rebuilt_with_rows:
+        analyze(using=using)
