@@ -10,6 +10,7 @@ import html
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.urls import reverse
@@ -220,10 +221,27 @@ CELL_WRITERS = [
 ]
 
 
+def link_maker(query, key, drop=()):
+    """The list's links that set ``key`` (a page, a sort), each keeping the rest of ``query``
+    but ``drop``: that rest is url-encoded once for all of them, not once a link."""
+    rest = urlencode(
+        [
+            (name, value)
+            for name, values in query.lists()
+            if name not in (key, *drop)
+            for value in values
+        ]
+    )
+    start = f"?{rest}&" if rest else "?"
+    return lambda value: f"{start}{urlencode({key: value})}"
+
+
 def headers(query):
     """The header of each column: its label, its classes, and for a sortable one the link
-    that sorts by it (ascending first, then the other way) and its aria-sort when sorted."""
+    that sorts by it (ascending first, then the other way; from the first page) and its
+    aria-sort when sorted."""
     current = query.get("sort", "")
+    sorted_by = link_maker(query, "sort", drop=("page",))
     result = []
     for column in COLUMNS:
         header = {"label": column.header, "css": _classes(column), "aria_sort": "", "href": ""}
@@ -233,10 +251,7 @@ def headers(query):
             else:
                 header["aria_sort"] = "descending" if current == f"-{column.sort}" else ""
                 sort = column.sort
-            linked = query.copy()
-            linked["sort"] = sort
-            linked.pop("page", None)
-            header["href"] = f"?{linked.urlencode()}"
+            header["href"] = sorted_by(sort)
         result.append(header)
     return result
 

@@ -284,6 +284,12 @@ def test_the_page_links_keep_the_filters(owner_client):
     bulk_issues(60, priority="p1")
     response = owner_client.get("/?priority=p1&sort=name")
     assert 'href="?priority=p1&amp;sort=name&amp;page=2"' in response.text
+    # From page 2: each link names its page once, the filters and the sort as they were.
+    text = owner_client.get("/?page=2&priority=p1&sort=name").text
+    assert 'href="?priority=p1&amp;sort=name&amp;page=1">Previous</a>' in text
+    assert 'href="?priority=p1&amp;sort=name&amp;page=2" aria-current="page">2</a>' in text
+    pages = text[text.index('<nav aria-label="Pages">') :]
+    assert "page=2&amp;" not in pages
 
 
 @pytest.mark.parametrize(

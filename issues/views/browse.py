@@ -91,6 +91,7 @@ def _listing(issue_filter, requested_page):
     facts = columns.ListFacts(
         today=timezone.localdate(), issue_url=columns.url_maker("issue-detail")
     )
+    page_href = columns.link_maker(issue_filter.data, "page")
     return {
         "count": paginator.count,
         # Exact, or "more than 10,000" when not all were counted.
@@ -98,9 +99,14 @@ def _listing(issue_filter, requested_page):
         "start": page.start_index(),
         "end": page.end_index(),
         "number": page.number,
-        "previous": page.previous_page_number() if page.has_previous() else None,
-        "next": page.next_page_number() if page.has_next() else None,
-        "page_range": paginator.page_links(page.number),
+        # The links to the pages before and after, and to the pages listed by number (an
+        # ELLIPSIS where some are left out).
+        "previous": page_href(page.previous_page_number()) if page.has_previous() else "",
+        "next": page_href(page.next_page_number()) if page.has_next() else "",
+        "pages": [
+            (number, page_href(number) if number else "")
+            for number in paginator.page_links(page.number)
+        ],
         "headers": columns.headers(issue_filter.data),
         "rows": columns.cells(page.object_list, facts),
         "note": note,
