@@ -1,8 +1,9 @@
 """Pages deep into a long list without reading every issue before them."""
 
 from django.core.paginator import Page, Paginator
+from django.db.models.expressions import RawSQL
 
-from issues.prepared import count_rows
+from issues.prepared import count_rows, counting
 
 ELLIPSIS = None  # where page numbers are left out in a page range
 
@@ -13,6 +14,8 @@ DIRECT_ROWS = 500
 # A page whose start is this many pages or fewer before the counting bound is counted from its
 # own ids (IdPaginator.counted_page).
 NEAR_BOUND_PAGES = 4
+# The key of the count that comes with each of a first page's rows.
+COUNTED = "counted_up_to"
 
 
 class IdPaginator(Paginator):
@@ -24,8 +27,10 @@ class IdPaginator(Paginator):
 
     ``count_up_to`` counts at most a bound: a list of 60,000 issues then says "more than
     10,000" and its page links stop after the pages around the current one, all of which exist.
-    ``counted_page`` does both; for a page that starts close to the bound, in one read of the
-    index (its ids and those after it up to the bound) rather than a count and then the ids.
+    ``counted_page`` does both: for one of the first pages, in the statement that reads its rows
+    (the count a subquery of it, run once); for a page that starts close to the bound, in one
+    read of the index (its ids and those after it up to the bound); otherwise a count and then
+    the page.
     """
 
     more = False  # more issues than were counted
@@ -35,21 +40,41 @@ class IdPaginator(Paginator):
         # The fields each row (a dict) holds, "id" among them.
         self.values = values
 
-    def count_up_to(self, bound):
+    def _up_to(self, bound):
+        """The SQL and parameters of the ids of at most ``bound`` + 1 issues of the list."""
         # Unordered: the planner may then start from the filter (a search's matches).
         ids = self.object_list.values("pk").order_by()[: bound + 1]
         # elide_empty=False: a filter that matches nothing (none()) is compiled, as "0 = 1".
-        sql, params = ids.query.get_compiler(ids.db, elide_empty=False).as_sql()
-        counted = count_rows(sql, params, ids.db)
+        return ids.query.get_compiler(ids.db, elide_empty=False).as_sql()
+
+    def _counted(self, counted, bound):
         self.more = counted > bound
         self.count = counted  # the cached_property, set
         return counted
+
+    def count_up_to(self, bound):
+        sql, params = self._up_to(bound)
+        return self._counted(count_rows(sql, params, self.object_list.db), bound)
 
     def counted_page(self, number, bound):
         """Page ``number`` (the last page when there are fewer), the list counted up to
         ``bound`` issues."""
         start = (number - 1) * self.per_page
-        if DIRECT_ROWS < start < bound <= start + NEAR_BOUND_PAGES * self.per_page:
+        if start + self.per_page <= DIRECT_ROWS:
+            sql, params = self._up_to(bound)
+            # Uncorrelated, the subquery is run once (PostgreSQL's InitPlan, SQLite's once).
+            counted = RawSQL(counting(sql), params)  # noqa: S611 (compiled by the ORM)
+            rows = list(
+                self.object_list.values(*self.values).annotate(**{COUNTED: counted})[
+                    start : start + self.per_page
+                ]
+            )
+            if rows or number == 1:
+                self._counted(rows[0][COUNTED] if rows else 0, bound)
+                for row in rows:
+                    del row[COUNTED]
+                return Page(rows, number, self)
+        elif DIRECT_ROWS < start < bound <= start + NEAR_BOUND_PAGES * self.per_page:
             ids = list(self.object_list.values_list("pk", flat=True)[start : bound + 1])
             if ids:
                 self.count = start + len(ids)

@@ -1,13 +1,14 @@
 """How many queries each page makes, whatever the number of issues or rows
 (tests/test_query_counts.py checks them; the page's own tests rely on them)."""
 
-# session + user, the count (at most COUNT_BOUND issues), the page's issues, their checklist
-# progress (one grouped query), the user's drafts; a page past the first DIRECT_ROWS issues
-# reads its ids first (issues/pagination.py): one more
-LIST_QUERIES = 6
+# session + user, the page's issues with their count (at most COUNT_BOUND issues, a subquery
+# of the same statement), their checklist progress (one grouped query), the user's drafts; a
+# page past the first DIRECT_ROWS issues counts, then reads its ids first, then its rows
+# (issues/pagination.py): two more
+LIST_QUERIES = 5
 DEEP_LIST_QUERIES = 7
 # Each row kept for its issue's version (issues/issuecache.py): no checklist progress read
-LIST_QUERIES_ROWS_KEPT = 5
+LIST_QUERIES_ROWS_KEPT = 4
 
 # The issue page's queries: session + user, the issue's version (issues/issuecache.py), the
 # issue, its milestones, checklist items, updates, metrics, links, the people they name

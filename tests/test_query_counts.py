@@ -89,7 +89,6 @@ def test_the_benchmark_floor_makes_no_query(client, django_assert_num_queries):
     "query",
     [
         "",
-        "?page=2",
         "?status=all&sort=-priority",
         "?priority=p1&type=model_performance&sort=target_date",
         "?q=recall",
@@ -116,6 +115,17 @@ def test_the_list_writes_no_row_kept_for_its_issues_version(
 
 def tbody(page):
     return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
+def test_a_list_page_past_the_end_counts_then_shows_the_last_page(
+    owner_client, owner, django_assert_num_queries
+):
+    """The first pages come with their count; a page past the end is found empty first."""
+    full_issue(owner)
+    with django_assert_num_queries(LIST_QUERIES + 2):
+        response = owner_client.get(reverse("issue-list") + "?page=2")
+    assert "There is no page 2: showing page 1." in response.text
+    assert "Issues 1–1 of 1" in response.text
 
 
 def test_a_list_page_past_the_first_issues_reads_its_ids_first(
