@@ -563,10 +563,20 @@ def main():
     if run["missed"]:
         print("Where the time of these pages goes: README.md, section Performance.")
 
-    output = args.output or RESULTS / f"{vendor}-{started:%Y%m%dT%H%M%S}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(run, indent=2) + "\n")
-    print(f"\nwrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+    # Each run in bench/results/, and the last of each database in bench/last-run-<db>.json
+    # (committed: what README "Last runs" shows).
+    outputs = (
+        [args.output]
+        if args.output
+        else [
+            RESULTS / f"{vendor}-{started:%Y%m%dT%H%M%S}.json",
+            BENCH / f"last-run-{vendor}.json",
+        ]
+    )
+    for output in outputs:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(run, indent=2) + "\n")
+        print(f"wrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
 
 
 if __name__ == "__main__":
