@@ -18,10 +18,12 @@ from issues.dbstats import analyze
 
 # The matches as a set of ids from the GIN index, as SQLite's are from its FTS table: with the
 # match as a filter of the issues instead, PostgreSQL's planner counts a common word's matches
-# by reading the table from the start and testing every row (README "Performance").
+# by reading the table from the start and testing every row (README "Performance"). Every
+# word must match, as on SQLite: plainto_tsquery reads no operators ("or", "-", quotes), which
+# websearch_to_tsquery would (English stop words such as "or" and "the" are left out).
 PG_MATCH = (
     '"issues_issue"."id" IN (SELECT "matched"."id" FROM "issues_issue" AS "matched" '
-    'WHERE "matched"."search_document" @@ websearch_to_tsquery(\'english\'::regconfig, %s))'
+    'WHERE "matched"."search_document" @@ plainto_tsquery(\'english\'::regconfig, %s))'
 )
 
 SQLITE_MATCH = (
