@@ -8,11 +8,10 @@ Nothing here talks to GitHub; the view (issues/views/webhook.py) checks the sign
 import datetime
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from issues import markdown, prepared, tracking
+from issues import github, markdown, prepared, tracking
 from issues.limits import UPDATE_MAX_LENGTH
 from issues.models import GitHubBodyChange, GitHubComment, GitHubDelivery, Issue
 from issues.parse_markdown import priority_of_label
@@ -65,10 +64,10 @@ def _apply(event, payload):
 def _issue(payload):
     repository = str((payload.get("repository") or {}).get("full_name", ""))
     number = (payload.get("issue") or {}).get("number")
-    if repository.lower() != settings.GITHUB_REPOSITORY.lower() or not isinstance(number, int):
+    if repository.lower() != github.repository() or not isinstance(number, int):
         return None
     linked = Issue.objects.listed().with_rows()
-    return linked.filter(github_repository=repository.lower(), github_number=number).first()
+    return linked.filter(github_repository=github.repository(), github_number=number).first()
 
 
 def _login(user):

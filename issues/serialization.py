@@ -245,12 +245,12 @@ def validate(data: object) -> list[str]:
         problems.append("name: must not be blank")
     elif not has_visible_character(data["name"]):
         problems.append("name: must have a visible character")
-    elif unanswered("name", data["name"]):
-        problems.append(f"name: {unanswered('name', data['name'])}")
+    elif problem := unanswered("name", data["name"]):
+        problems.append(f"name: {problem}")
     if not normalize(data["description"]) and not is_draft:
         problems.append("description: must not be blank")
-    elif unanswered("description", data["description"]):
-        problems.append(f"description: {unanswered('description', data['description'])}")
+    elif problem := unanswered("description", data["description"]):
+        problems.append(f"description: {problem}")
     reported = data.get("reported_date")
     target = data.get("target_date")
     if reported and target and target < reported:
