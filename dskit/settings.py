@@ -153,6 +153,8 @@ def database_config(url):
         # generic plan, and page 1,000's ids with LIMIT and OFFSET as parameters took 15 ms
         # that way instead of 8.
         config["OPTIONS"] = {"server_side_binding": True}
+        # Django's backend, with a health check that asks the socket rather than the server.
+        config["ENGINE"] = "dskit.postgresql"
     return config
 
 
