@@ -7,21 +7,18 @@ index, whose entries are all listed issues, instead of taking every match from
 whole list in id order (28 ms). Not on SQLite: its search is an FTS5 table.
 """
 
+from importlib import import_module
+
 from django.db import migrations
+
+# The PostgreSQL-only operation of 0009 (a landed migration, so it stays as it is).
+run_on_postgresql = import_module("issues.migrations.0009_issue_status_pg").run_on_postgresql
 
 CREATE = (
     "CREATE INDEX issue_search_open_gin ON issues_issue USING GIN (search_document) "
     "WHERE status IN ('open', 'in_progress')"
 )
 DROP = "DROP INDEX IF EXISTS issue_search_open_gin"
-
-
-def run_on_postgresql(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return operation
 
 
 class Migration(migrations.Migration):
