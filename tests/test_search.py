@@ -34,30 +34,26 @@ def test_the_search_uses_its_index():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN indexes")
-@pytest.mark.parametrize(
-    ("status", "index"),
-    [
-        ("", "issue_search_open_gin"),
-        ("open", "issue_search_open_gin"),
-        ("all", "issues_issue_search_gin"),
-    ],
-)
-def test_a_search_of_the_default_list_reads_the_index_of_open_issues(status, index):
-    """The list's own query (its status condition as Django writes it, with parameters) lets
-    the planner take the smaller index where every entry is a listed issue."""
+@pytest.mark.parametrize(("status", "served"), [("", True), ("open", True), ("all", False)])
+def test_a_search_of_the_default_list_can_read_the_index_of_open_issues(status, served):
+    """The list's own query (its status condition as Django writes it, with parameters)
+    implies the condition of the smaller index, whose entries are all listed issues. Which of
+    the two GIN indexes the planner then takes depends on their sizes (at 100,000 issues, this
+    one: README "Performance"); here the full one is dropped, inside the test's transaction."""
     bulk_issues(3000)
     bulk_issues(3, name="Drift in the embeddings")
     matches = IssueFilter({"q": "drift", "status": status}, Issue.objects.all()).qs
     sql, params = matches.query.sql_with_params()
     with connection.cursor() as cursor:
-        # With the statistics of 3,003 issues, of which 3 match; bitmap scans alone are left, so
-        # the plan names the index that serves the match.
+        cursor.execute("DROP INDEX issues_issue_search_gin")
+        # With statistics (3 matches in 3,003 open issues), and bitmap scans alone left, the
+        # plan names the index that serves the match.
         cursor.execute("ANALYZE issues_issue")
         for method in ("seqscan", "indexscan", "indexonlyscan"):
             cursor.execute(f"SET LOCAL enable_{method} = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert index in plan
+    assert ("issue_search_open_gin" in plan) == served
 
 
 def test_the_index_follows_inserts_updates_and_deletes(owner):
