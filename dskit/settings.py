@@ -163,17 +163,18 @@ if DATABASE_URL.startswith("sqlite"):
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": database_config(DATABASE_URL)}
 
-# Each process's own memory: an issue page's rows and its exported documents, kept under the
-# issue's id and version (issues/issuecache.py), so no process serves a stale page. An entry
+# Each process's own memory (Django's local-memory cache, issuecache.KeptInMemory): an issue
+# page's rows and its exported documents, kept under the issue's id and version
+# (issues/issuecache.py), so no process serves a stale page. An entry
 # is 5-30 KB: at most about 50 MB a process; a third of the entries go when it is full.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "issues.issuecache.KeptInMemory",
         "OPTIONS": {"MAX_ENTRIES": 2_000},
     },
     # The issue list's rows, the same way: an entry is about 1.5 KB, so at most about 15 MB.
     "rows": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "issues.issuecache.KeptInMemory",
         "LOCATION": "rows",
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     },

@@ -20,6 +20,7 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.http import Http404
 from django.middleware.csrf import get_token
@@ -29,6 +30,17 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from issues import github
 from issues.models import Issue
 from issues.prepared import planned_once
+
+
+class KeptInMemory(LocMemCache):
+    """Django's local-memory cache (settings.CACHES) without its check that every key would
+    also suit memcached: a loop in Python over the key's characters, 90 of the 130 µs that
+    reading a list page's 50 rows took. The keys here are this module's own, short and ASCII
+    (``issue:<id>:<version>:<name>``), and memory takes any key."""
+
+    def validate_key(self, key):
+        pass
+
 
 # One primary-key lookup, asked on every issue page and export: plain SQL, as the ORM's
 # building of the query would cost more than the query (prepared on PostgreSQL).

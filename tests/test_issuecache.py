@@ -2,9 +2,10 @@
 documents kept per version, and every write that changes what those pages show bumps it."""
 
 import re
+import warnings
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from issues.models import ChecklistItem, Issue, Update
 from tests.factories import make_issue
@@ -152,3 +153,16 @@ def test_filing_on_github_changes_the_version(owner_client, owner, github):
     assert version_of(issue) == 2
     response = owner_client.get(f"/issues/{issue.pk}/export.md", headers={"If-None-Match": etag})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("alias", ["default", "rows"])
+def test_the_caches_do_not_check_keys_for_memcached(alias):
+    """issuecache.KeptInMemory: Django's check of every key against memcached's rules (a
+    loop over its characters) is left out; a key memcached would refuse is kept as it is."""
+    kept = caches[alias]
+    key = "issue: " + "x" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Django's check warns (CacheKeyWarning)
+        kept.set(key, "row", timeout=None)
+        assert kept.get_many([key]) == {key: "row"}
+    kept.delete(key)
