@@ -165,8 +165,8 @@ DATABASES = {"default": database_config(DATABASE_URL)}
 
 # Each process's own memory (Django's local-memory cache, issuecache.KeptInMemory): an issue
 # page's rows and its exported documents, kept under the issue's id and version
-# (issues/issuecache.py), so no process serves a stale page. An entry
-# is 5-30 KB: at most about 50 MB a process; a third of the entries go when it is full.
+# (issues/issuecache.py), so no process serves a stale page. An entry is 5-30 KB: at most
+# about 50 MB a process; a third of the entries go when it is full.
 CACHES = {
     "default": {
         "BACKEND": "issues.issuecache.KeptInMemory",

@@ -34,9 +34,9 @@ from issues.prepared import planned_once
 
 class KeptInMemory(LocMemCache):
     """Django's local-memory cache (settings.CACHES) without its check that every key would
-    also suit memcached: a loop in Python over the key's characters, 90 of the 130 µs that
-    reading a list page's 50 rows took. The keys here are this module's own, short and ASCII
-    (``issue:<id>:<version>:<name>``), and memory takes any key."""
+    also suit memcached: a loop in Python over each key's characters, most of the time a list
+    page spends reading its kept rows (README "Performance"). The keys here are this module's
+    own, short and ASCII (``issue:<id>:<version>:<name>``), and memory takes any key."""
 
     def validate_key(self, key):
         pass
