@@ -1,9 +1,10 @@
 """The issue list's columns, each defined once: its header, its cell, what it reads.
 
-As the admin's ``list_display``: the view asks the database for the values the columns name,
-each column writes its cell from a row (a dict of those values), and the template loops over
-the headers and the rows. Adding a column is one ``Column`` in ``COLUMNS`` (and its test).
-A row is kept per issue under its version and the day (``issues.issuecache.cached_many``).
+As the admin's ``list_display``: each column writes its cell from a row (a dict of the values
+the columns name), and the template loops over the headers and the rows. Adding a column is
+one ``Column`` in ``COLUMNS`` (and its test). A row is kept per issue under its version and
+the day (``issues.issuecache.cached_many``): the list's query reads only each row's id and
+version, and the values of the rows not kept are read by id.
 """
 
 import html
@@ -199,13 +200,10 @@ COLUMNS = [
     Column("GitHub", _github, values=("github_number", "github_url"), phone=False),
 ]
 
-# What the rows' query reads: the id and version (the row's cache key), and every column's
-# values.
-LIST_VALUES = [
-    "id",
-    "version",
-    *dict.fromkeys(value for column in COLUMNS for value in column.values),
-]
+# What the list's query reads of each row: the key it is kept under (cells).
+KEY_VALUES = ["id", "version"]
+# What a row that is not kept is written from, read by id: every column's values.
+ROW_VALUES = ["id", *dict.fromkeys(value for column in COLUMNS for value in column.values)]
 PAGE_VALUES = [column.page_values for column in COLUMNS if column.page_values]
 
 
@@ -256,20 +254,22 @@ def headers(query):
     return result
 
 
-def cells(rows, facts):
+def cells(keys, facts):
     """Each row's cells as one piece of HTML: the template loops over rows, not over cells
-    (README "Performance"). Rows written before for the same version of their issue, on the
-    same day, are not written again."""
-    by_id = {row["id"]: row for row in rows}
+    (README "Performance"). ``keys`` are the page's ids and versions (KEY_VALUES): rows
+    written before for the same version of their issue, on the same day, are neither read nor
+    written again. An issue deleted since the page's ids were read has no row."""
     written = issuecache.cached_many(
-        {row["id"]: row["version"] for row in rows},
+        {key["id"]: key["version"] for key in keys},
         f"row:{facts.today}",
-        lambda ids: _write([by_id[pk] for pk in ids], facts),
+        lambda ids: _write(ids, facts),
     )
-    return [mark_safe(written[row["id"]]) for row in rows]  # noqa: S308 (text went through text())
+    # S308: each cell's text went through text().
+    return [mark_safe(written[key["id"]]) for key in keys if key["id"] in written]  # noqa: S308
 
 
-def _write(rows, facts):
+def _write(ids, facts):
+    rows = list(Issue.objects.filter(pk__in=ids).values(*ROW_VALUES))
     ids = [row["id"] for row in rows]
     for key, load in PAGE_VALUES:
         values = load(ids)

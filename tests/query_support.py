@@ -1,13 +1,14 @@
 """How many queries each page makes, whatever the number of issues or rows
 (tests/test_query_counts.py checks them; the page's own tests rely on them)."""
 
-# session + user, the page's issues with their count (at most COUNT_BOUND issues, a subquery
-# of the same statement), their checklist progress (one grouped query), the user's drafts; a
-# page past the first DIRECT_ROWS issues counts, then reads its ids first, then its rows
-# (issues/pagination.py): two more
-LIST_QUERIES = 5
-DEEP_LIST_QUERIES = 7
-# Each row kept for its issue's version (issues/issuecache.py): no checklist progress read
+# session + user, the page's ids and versions with their count (at most COUNT_BOUND issues, a
+# subquery of the same statement), the rows' values and their checklist progress (one grouped
+# query), the user's drafts; a page past the first DIRECT_ROWS issues counts, then reads its
+# ids first, then their versions (issues/pagination.py): two more
+LIST_QUERIES = 6
+DEEP_LIST_QUERIES = 8
+# Each row kept for its issue's version (issues/issuecache.py): no values or checklist
+# progress read
 LIST_QUERIES_ROWS_KEPT = 4
 
 # The issue page's queries: session + user, the issue's version (issues/issuecache.py), the

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from issues import columns
 from issues.models import ChecklistItem, Issue
 from issues.tracking import add_update, change_status, set_ticks
 from tests.factories import make_issue
@@ -58,3 +59,17 @@ def test_the_deadline_is_the_days(owner_client, owner, monkeypatch):
     later = today + datetime.timedelta(days=11)
     monkeypatch.setattr(timezone, "localdate", lambda: later)
     assert "Overdue" in row(owner_client, issue)
+
+
+def test_an_issue_deleted_after_the_pages_ids_were_read_has_no_row(owner):
+    """The list reads ids and versions, then the values of the rows not kept: an issue gone
+    in between is left out rather than failing the page."""
+    kept, deleted = make_issue(owner, name="Still here"), make_issue(owner, name="Gone")
+    keys = [{"id": issue.pk, "version": issue.version} for issue in (kept, deleted)]
+    deleted.delete()
+    facts = columns.ListFacts(
+        today=timezone.localdate(), issue_url=columns.url_maker("issue-detail")
+    )
+    written = columns.cells(keys, facts)
+    assert len(written) == 1
+    assert "Still here" in written[0]

@@ -82,7 +82,7 @@ def _page_number(requested):
 def _listing(issue_filter, requested_page):
     """What the list shows of the filtered issues: counts, page links, headers and rows."""
     number, note = _page_number(requested_page)
-    paginator = IdPaginator(issue_filter.qs, PAGE_SIZE, values=columns.LIST_VALUES)
+    paginator = IdPaginator(issue_filter.qs, PAGE_SIZE, values=columns.KEY_VALUES)
     bound = SEARCH_COUNT_BOUND if issue_filter.form.cleaned_data.get("q") else COUNT_BOUND
     # Enough to know that the pages around the one asked for exist.
     page = paginator.counted_page(number, max(bound, min(number + 3, MAX_PAGE) * PAGE_SIZE))
