@@ -165,3 +165,37 @@ def test_postgresql_prepares_the_reads_and_nothing_else(owner):
     assert len([s for s in statements if s.startswith("SELECT version FROM")]) == 1
     assert not [s for s in statements if '"issues_issue"."name" =' in s]
     assert connection.connection.prepare_threshold is None
+
+
+def test_reads_together_give_what_each_gives_alone_in_order(owner, teammate):
+    issue, other = make_issue(owner, **ROWS), make_issue(teammate)
+    reads = [
+        (prepared.ROWS["milestones"], issue.pk),
+        (prepared.ISSUE, other.pk),
+        (prepared.ROWS["links"], other.pk),  # none
+        (prepared.ROWS["updates"], issue.pk),
+    ]
+    together = prepared.read_together(reads)
+    assert [[values(row) for row in rows] for rows in together] == [
+        [values(row) for row in read(value)] for read, value in reads
+    ]
+    assert [len(rows) for rows in together] == [2, 1, 0, 2]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
+def test_postgresql_sends_the_issue_pages_reads_in_one_pipeline(owner):
+    """Each of the page's eight reads is sent while the connection is in pipeline mode: the
+    page waits for the server once, not once a read."""
+    issue = make_issue(owner, **ROWS)
+    modes = []
+
+    def note_mode(execute, sql, params, many, context):
+        modes.append(connection.connection.pgconn.pipeline_status)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_mode):
+        loaded, _ = prepared.issue_page_rows(issue.pk)
+        alone = prepared.ISSUE.first(issue.pk)
+    assert loaded.pk == alone.pk == issue.pk
+    assert len(modes) == 1 + len(prepared.ROWS) + 2 + 1
+    assert all(modes[:-1]) and not modes[-1]  # the last, a read alone, is not pipelined
