@@ -94,7 +94,9 @@ def read_together(reads):
     connection = connections[using]
     with planned_once(using), ExitStack() as cursors:
         opened = [cursors.enter_context(connection.cursor()) for _ in statements]
-        with _pipeline(connection):
+        # Django's error classes for what the pipeline's end raises too (a lost connection is
+        # the 503 page's OperationalError, dskit/errors.py).
+        with connection.wrap_database_errors, _pipeline(connection):
             for cursor, (statement, values) in zip(opened, statements, strict=True):
                 cursor.execute(statement.sql, values)
         answers = [cursor.fetchall() for cursor in opened]

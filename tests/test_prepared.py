@@ -2,7 +2,7 @@
 with the people they name in place, on SQLite and on PostgreSQL."""
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.http import Http404
 
 from issues import issuecache, prepared
@@ -199,3 +199,13 @@ def test_postgresql_sends_the_issue_pages_reads_in_one_pipeline(owner):
     assert loaded.pk == alone.pk == issue.pk
     assert len(modes) == 1 + len(prepared.ROWS) + 2 + 1
     assert all(modes[:-1]) and not modes[-1]  # the last, a read alone, is not pipelined
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode")
+def test_an_error_in_reads_together_is_djangos(owner):
+    """What the server refuses comes out as Django's error class, wherever psycopg's pipeline
+    reports it (a lost connection is then the 503 page's OperationalError). SQLite takes any
+    value for an id."""
+    issue = make_issue(owner)
+    with pytest.raises(DataError), transaction.atomic():
+        prepared.read_together([(prepared.ISSUE, issue.pk), (prepared.ROWS["links"], "not an id")])
