@@ -12,6 +12,7 @@ from django.http import QueryDict
 from issues.filters import IssueFilter
 from issues.models import Issue
 from issues.pagination import ELLIPSIS, IdPaginator
+from tests.factories import bulk_issues
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,25 @@ def test_after_a_bulk_load_postgresql_can_count_from_the_index_alone():
         pages, all_visible = cursor.fetchone()
     assert pages > 0
     assert all_visible == pages
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL-only index")
+@pytest.mark.parametrize(("status", "served"), [("", True), ("open", True), ("all", False)])
+def test_the_filtered_default_list_can_read_the_index_of_open_issues(status, served):
+    """The filtered list's own query (its status condition as Django writes it, with
+    parameters) implies the condition of issue_open_priority_type_idx (migration 0043), whose
+    entries are all listed issues; with every status it cannot. The full index is dropped
+    inside the test's transaction, so that the plan shows whether the smaller one can serve."""
+    bulk_issues(200, priority="p1")
+    bulk_issues(400, priority="p1", status=Issue.Status.RESOLVED)
+    bulk_issues(400, priority="p2")
+    query = {"priority": "p1", "type": "training", "sort": "target_date", "status": status}
+    ids = IssueFilter(query, Issue.objects.all()).qs.values("id")[:50]
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX issue_priority_type_idx")
+        cursor.execute("ANALYZE issues_issue")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert ("issue_open_priority_type_idx" in plan) == served
