@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils import timezone
 
 from issues import template
 from issues.limits import GITHUB_BODY_LIMIT, over_github_limit
@@ -251,9 +252,10 @@ def validate(data: object) -> list[str]:
         problems.append("description: must not be blank")
     elif problem := unanswered("description", data["description"]):
         problems.append(f"description: {problem}")
-    reported = data.get("reported_date")
+    # An issue sent without a Reported Date is reported today (with_defaults).
+    reported = data.get("reported_date") or default_reported_date()
     target = data.get("target_date")
-    if reported and target and target < reported:
+    if target and target < reported:
         problems.append("target_date: must not be before reported_date")
     length = len(render_body(with_defaults(data)))
     if length > GITHUB_BODY_LIMIT:
@@ -298,6 +300,11 @@ def validate_item(key: str, item: IssueData) -> list[str]:
     return problems
 
 
+def default_reported_date() -> str:
+    """The Reported Date of an issue sent without one: today, in ``TIME_ZONE``."""
+    return timezone.localdate().isoformat()
+
+
 def with_defaults(data: Mapping[str, Any]) -> IssueData:
     """The JSON form with every optional field filled in as the importer stores it."""
     full = {
@@ -309,7 +316,7 @@ def with_defaults(data: Mapping[str, Any]) -> IssueData:
         "environment": "",
         "business_impact": "",
         "users_affected": "",
-        "reported_date": datetime.date.today().isoformat(),
+        "reported_date": default_reported_date(),
         "target_date": None,
         "milestones": [],
         "updates": [],

@@ -1,9 +1,11 @@
 """The issues of the JSON API: every operation and every status code it answers."""
 
+import datetime
 import json
 import logging
 
 import pytest
+from django.utils import timezone
 from openapi_spec_validator import validate as validate_openapi
 
 from issues.models import Issue, IssueChange, Update
@@ -94,6 +96,22 @@ def test_an_invalid_issue_gets_import_issues_messages_and_writes_nothing(api):
     problem = assert_problem(api.post("/api/v1/issues", data), 422)
     assert problem["errors"][0]["field"] == "links[0].target"
     assert not Issue.objects.exists()
+
+
+def test_a_target_date_before_today_without_a_reported_date_gets_422(api):
+    """Without a Reported Date the issue is reported today (the day the API is asked), so a
+    Target Resolution Date before today is refused next to its field, not by the database's
+    check (a 500 that writes nothing)."""
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    data = {**full_json(), "target_date": yesterday}
+    del data["reported_date"]
+    problem = assert_problem(api.post("/api/v1/issues", data), 422)
+    assert problem["errors"] == [
+        {"field": "target_date", "message": "must not be before reported_date"}
+    ]
+    assert not Issue.objects.exists()
+    data["target_date"] = timezone.localdate().isoformat()
+    assert created(api, data).json()["reported_date"] == data["target_date"]
 
 
 def test_400_for_a_body_that_is_not_json_and_413_past_1_mb(api):
