@@ -13,18 +13,19 @@ from importlib import import_module
 from django.db import migrations
 
 # The PostgreSQL-only operation of 0009 (a landed migration, so it stays as it is).
-run_on_postgresql = import_module("issues.migrations.0009_issue_status_pg").run_on_postgresql
-
-CREATE = (
-    "CREATE INDEX issue_open_priority_type_idx ON issues_issue "
-    "(priority, type, target_date, id DESC) WHERE status IN ('open', 'in_progress')"
-)
-DROP = "DROP INDEX IF EXISTS issue_open_priority_type_idx"
+on_postgresql = import_module("issues.migrations.0009_issue_status_pg").run_on_postgresql
 
 
 class Migration(migrations.Migration):
     dependencies = [("issues", "0042_search_open_gin_pg")]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(CREATE), run_on_postgresql(DROP), elidable=False),
+        migrations.RunPython(
+            on_postgresql(
+                "CREATE INDEX issue_open_priority_type_idx ON issues_issue "
+                "(priority, type, target_date, id DESC) WHERE status IN ('open', 'in_progress')"
+            ),
+            on_postgresql("DROP INDEX IF EXISTS issue_open_priority_type_idx"),
+            elidable=False,
+        ),
     ]
