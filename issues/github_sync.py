@@ -62,12 +62,12 @@ def _apply(event, payload):
 
 
 def _issue(payload):
-    repository = str((payload.get("repository") or {}).get("full_name", ""))
+    repository = str((payload.get("repository") or {}).get("full_name", "")).lower()
     number = (payload.get("issue") or {}).get("number")
-    if repository.lower() != github.repository() or not isinstance(number, int):
+    if repository != github.repository() or not isinstance(number, int):
         return None
     linked = Issue.objects.listed().with_rows()
-    return linked.filter(github_repository=github.repository(), github_number=number).first()
+    return linked.filter(github_repository=repository, github_number=number).first()
 
 
 def _login(user):

@@ -150,7 +150,7 @@ class Issue(models.Model):
             models.Index(fields=["reporter", "status"], name="issue_reporter_status_idx"),
             # ?priority=p1&type=training&sort=target_date: filter and order in one index range;
             # status last, so that the page's count reads the index alone. (On PostgreSQL the
-            # default list's reads the same columns of open issues alone, migration 0043.)
+            # default list reads these columns from an index of open issues, migration 0043.)
             models.Index(
                 fields=["priority", "type", "target_date", "-id", "status"],
                 name="issue_priority_type_idx",

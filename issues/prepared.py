@@ -209,17 +209,17 @@ def _issue_with(pk, more):
     """``issue_with_rows(pk)`` and the rows of the ``more`` reads of ``pk`` ({name: read}),
     all read together: (issue, {name: rows})."""
     reads = {"issue": ISSUE, **ROWS, **more}
-    read = dict(zip(reads, read_together([(each, pk) for each in reads.values()]), strict=True))
-    if not read["issue"]:
+    rows = dict(zip(reads, read_together([(read, pk) for read in reads.values()]), strict=True))
+    if not rows["issue"]:
         raise Http404("No such issue.")
-    issue = read["issue"][0]
+    issue = rows["issue"][0]
     issue._prefetched_objects_cache = {}
     for name in ROWS:
         related = getattr(issue, name).all()  # the queryset a prefetch would fill
-        related._result_cache = read[name]
+        related._result_cache = rows[name]
         related._prefetch_done = True
         issue._prefetched_objects_cache[name] = related
-    return issue, {name: read[name] for name in more}
+    return issue, {name: rows[name] for name in more}
 
 
 def page_history(issue):
@@ -233,8 +233,8 @@ def page_history(issue):
 def issue_page_rows(pk):
     """The issue page's rows, read together: the issue as ``issue_with_rows`` gives it and
     ``page_history``."""
-    issue, read = _issue_with(pk, {"people": PEOPLE, "history": HISTORY})
-    return issue, _named(issue, read["people"], read["history"])
+    issue, rows = _issue_with(pk, {"people": PEOPLE, "history": HISTORY})
+    return issue, _named(issue, rows["people"], rows["history"])
 
 
 def _named(issue, people, history):
